@@ -1,0 +1,68 @@
+"""Writing and reading the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+    """The concrete field values of a model instance, ready for JSON."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return _jsonable({name: getattr(instance, name) for name in names})
+
+
+def object_type_of(instance: models.Model) -> str:
+    return instance._meta.label_lower
+
+
+def record_event(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    summary: str = "",
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one audit event; call it inside the service's transaction."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = actor_label or (getattr(user, "email", "") if user else "system")
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=label,
+        action=action,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        summary=summary[:500],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+    )
+
+
+def history_of(obj: models.Model):
+    """Audit events of one object, newest first."""
+    return AuditEvent.objects.filter(
+        object_type=object_type_of(obj), object_id=str(obj.pk)
+    ).select_related("actor")
