@@ -24,19 +24,19 @@ rng = random.Random(7)
 
 
 def company(**overrides) -> OrganisationInput:
-    values = dict(
-        legal_form="legal_entity",
-        kind="startup",
-        name_ru="ООО «Нейросенсор»",
-        name_en="Neurosensor LLC",
-        inn=ids.legal_entity_inn(rng),
-        ogrn=ids.legal_entity_ogrn(rng),
-        kpp="772801001",
-        region="RU-MOW",
-        okved_main="62.01",
-        priority_areas=["ict", "medicine"],
-        employees=14,
-    )
+    values = {
+        "legal_form": "legal_entity",
+        "kind": "startup",
+        "name_ru": "ООО «Нейросенсор»",
+        "name_en": "Neurosensor LLC",
+        "inn": ids.legal_entity_inn(rng),
+        "ogrn": ids.legal_entity_ogrn(rng),
+        "kpp": "772801001",
+        "region": "RU-MOW",
+        "okved_main": "62.01",
+        "priority_areas": ["ict", "medicine"],
+        "employees": 14,
+    }
     values.update(overrides)
     return OrganisationInput(**values)
 

@@ -14,14 +14,14 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "ru").startswith("en") and self.name_en:
             return self.name_en
         return self.name_ru
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PriorityArea(Bilingual):
@@ -62,12 +62,12 @@ class OkvedCode(Bilingual):
         verbose_name = _("OKVED 2 code")
         verbose_name_plural = _("OKVED 2 codes")
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
     @property
     def is_section(self) -> bool:
         return len(self.code) == 1
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
 
 class TechnologyReadinessLevel(Bilingual):
