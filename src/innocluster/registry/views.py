@@ -9,10 +9,6 @@ def registry_statistics(request):
     return HttpResponse("statistics")
 
 
-def registry_export(request, fmt):
-    return HttpResponse("export")
-
-
 def organisation_detail(request, org_id):
     return HttpResponse("detail")
 
