@@ -17,6 +17,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_all()
 
 
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (live_server, browser) flush every table after them; put the reference
+    vocabularies back for whichever database test comes next."""
+    if not (
+        DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from innocluster.registry.models import PriorityArea
+    from innocluster.registry.reference import load_all
+
+    if not PriorityArea.objects.exists():
+        load_all()
+
+
 @pytest.fixture
 def user(db):
     """A member user with a confirmed e-mail."""

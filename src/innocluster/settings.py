@@ -154,6 +154,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGE_DIR = Path(env("STORAGE_DIR") or VAR_DIR / "storage").resolve()
 MEDIA_ROOT = STORAGE_DIR
 MEDIA_URL = "/media/"

@@ -1,3 +1,49 @@
+"""The one NinjaAPI: mounts each app's router under /api/v1/."""
+
+from __future__ import annotations
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="InnoCluster API", version="1.0.0", urls_namespace="api")
+from innocluster.accounts.api import router as accounts_router
+from innocluster.registry.api import router as registry_router
+
+from .problems import PROBLEM_CONTENT_TYPE, install_problem_handlers
+
+DESCRIPTION = """The InnoCluster API: the member registry, joining the cluster, reference data.
+
+Authentication: the portal's session cookie, or an organisation's API token sent as
+`Authorization: Bearer <token>`. Errors are RFC 9457 problem details
+(`application/problem+json`) with a machine-readable `code` and, for invalid input, `errors`:
+the offending fields and why. Identifiers are opaque UUIDs.
+"""
+
+
+class InnoClusterAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The generated schema, plus the problem+json responses every operation may return."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problem_content = {
+            PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for status, response in responses.items():
+                    if str(status).startswith(("4", "5")):
+                        response["content"] = problem_content
+                responses["default"] = {
+                    "description": "An error, as RFC 9457 problem details",
+                    "content": problem_content,
+                }
+        return schema
+
+
+api = InnoClusterAPI(
+    title="InnoCluster API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api",
+)
+install_problem_handlers(api)
+api.add_router("/", registry_router)
+api.add_router("/", accounts_router)

@@ -1,0 +1,112 @@
+"""RFC 9457 problem details for every API error, so no input ever surfaces as a bare 500 page."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+
+from innocluster.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def problem(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict] | None = None,
+    **extra,
+) -> HttpResponse:
+    body = {
+        "type": f"https://innocluster.org/problems/{code}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "code": code,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def _field_of(loc) -> str:
+    """Pydantic's error location ("body", "payload", "inn") as the field name a client sent."""
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "header", "cookie", "payload", "filters")
+    ]
+    return ".".join(parts) or "body"
+
+
+def install_problem_handlers(api) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        errors = [{"field": e.field, "message": str(e.message), "code": e.code} for e in exc.errors]
+        return problem(request, exc.status, exc.code, str(exc.message), errors, **exc.extra)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request, exc: NinjaValidationError):
+        errors = [
+            {
+                "field": _field_of(e.get("loc", ())),
+                "message": str(e.get("msg", "")),
+                "code": str(e.get("type", "invalid")),
+            }
+            for e in exc.errors
+        ]
+        return problem(request, 422, "validation_error", "The input is invalid.", errors)
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        return problem(
+            request,
+            401,
+            "not_authenticated",
+            "Sign in, or send a valid API token as 'Authorization: Bearer <token>'.",
+        )
+
+    @api.exception_handler(AuthorizationError)
+    def authorization_error(request, exc):
+        return problem(request, 403, "forbidden", str(exc) or "Forbidden.")
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc):
+        return problem(request, 429, "throttled", "Too many requests.")
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return problem(request, exc.status_code, "http_error", str(exc))
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return problem(request, 404, "not_found", "Not found.")
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        logger.exception("Unhandled API error on %s", request.path)
+        return problem(
+            request, 500, "server_error", "An unexpected error occurred; it has been logged."
+        )

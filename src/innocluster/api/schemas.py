@@ -1,0 +1,19 @@
+from ninja import Schema
+
+
+class FieldProblem(Schema):
+    field: str
+    message: str
+    code: str
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, with a machine-readable ``code`` and the offending fields."""
+
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    instance: str | None = None
+    errors: list[FieldProblem] | None = None
