@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs page from local static files, not a CDN
     "innocluster.core",
     "innocluster.accounts",
     "innocluster.registry",
