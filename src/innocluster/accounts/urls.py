@@ -9,4 +9,5 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path("me/", views.me, name="me"),
+    path("me/resend-confirmation/", views.resend_confirmation, name="resend_confirmation"),
 ]

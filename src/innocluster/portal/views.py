@@ -1,9 +1,76 @@
+"""The portal's own pages: the home page and the settings of the version for the visually impaired."""
+
+from __future__ import annotations
+
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from innocluster.registry import selectors
+
+from .accessibility import COOKIE_NAME, AccessibilityPrefs
+
+COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    """What the cluster is, its key numbers, and the ways in."""
+    stats = selectors.registry_statistics()
+    return render(request, "portal/home.html", {"stats": stats})
 
 
+def safe_next(request, fallback: str) -> str:
+    """The ``next`` parameter when it points into this site, else ``fallback``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_http_methods(["GET", "POST"])
 def accessibility_settings(request):
-    return render(request, "portal/home.html")
+    """GET: the full settings form. POST (from the form or the quick toolbar on every page):
+    change only the settings sent, remember them in a cookie, go back to ``next``."""
+    prefs = AccessibilityPrefs.from_request(request)
+    if request.method == "GET":
+        return render(
+            request,
+            "portal/accessibility.html",
+            {"prefs": prefs, "next": safe_next(request, "")},
+        )
+    data = {
+        "enabled": prefs.enabled,
+        "font_size": prefs.font_size,
+        "scheme": prefs.scheme,
+        "images": prefs.images,
+        "spacing": prefs.spacing,
+    }
+    changed_setting = False
+    for key in ("font_size", "scheme", "spacing"):
+        if key in request.POST:
+            data[key] = request.POST[key]
+            changed_setting = True
+    if "images" in request.POST:
+        data["images"] = request.POST["images"] != "off"
+        changed_setting = True
+    if "enabled" in request.POST:
+        data["enabled"] = request.POST["enabled"] in ("on", "1", "true")
+    elif changed_setting:
+        data["enabled"] = True  # choosing a setting switches the version on
+    if data["enabled"] and data["scheme"] == "default" and "scheme" not in request.POST:
+        data["scheme"] = "black_on_white"
+    new = AccessibilityPrefs.clean(data)
+    response = HttpResponseRedirect(safe_next(request, reverse("portal:home")))
+    response.set_cookie(
+        COOKIE_NAME,
+        new.to_cookie(),
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure(),
+    )
+    return response

@@ -1,21 +1,268 @@
-from django.http import HttpResponse
+"""The registry's public pages and the join flow. Thin: parse with a form, call one service or
+selector, render; services' errors are shown next to the fields they name."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from innocluster.core.audit import history_of
+from innocluster.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from innocluster.portal.forms import add_domain_error, client_ip
+
+from . import agreement, selectors, services
+from .choices import MembershipStatus, OrganisationKind, OrgRole, SmeCategory
+from .filters import RegistryFilter
+from .forms import JoinForm, OrganisationForm, RegistryFilterForm
+from .models import OkvedCode, OrganisationRole
+
+PAGE_SIZE = 25
 
 
 def registry_list(request):
-    return HttpResponse("registry")
+    """The public member registry: search, filters, a page of 25, links to the open data."""
+    form = RegistryFilterForm(request.GET or None)
+    form.is_valid()  # plain text fields: this only binds; RegistryFilter checks the values
+    try:
+        registry_filter = RegistryFilter.from_params(request.GET)
+    except ValidationFailed as exc:
+        add_domain_error(form, exc)
+        return render(request, "registry/list.html", {"form": form, "invalid": True}, status=400)
+    organisations = selectors.registry_list(request.user, registry_filter)
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = registry_filter.as_params()
+    query = ("?" + urlencode(params)) if params else ""
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": not registry_filter.is_empty,
+            "export_csv": reverse("registry:export", args=["csv"]) + query,
+            "export_json": reverse("registry:export", args=["json"]) + query,
+        },
+    )
+
+
+def _label(choices, code) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
 
 
 def registry_statistics(request):
-    return HttpResponse("statistics")
+    """Registry statistics as tables (a bar beside each number is decoration only)."""
+    stats = selectors.registry_statistics()
+    english = (get_language() or "ru").startswith("en")
+    total = stats["total"] or 1
+
+    def rows(items):
+        items = list(items)
+        top = max((n for _label, n in items), default=0) or 1
+        return [
+            {
+                "label": label,
+                "n": n,
+                "share": round(100 * n / total, 1),
+                "width": round(100 * n / top),
+            }
+            for label, n in items
+        ]
+
+    section_names = {
+        s.code: s.name for s in OkvedCode.objects.filter(code__in=stats["by_okved_section"])
+    }
+    tables = [
+        (
+            "status",
+            _("By membership status"),
+            _("Status"),
+            rows(
+                [
+                    (_label(MembershipStatus, MembershipStatus.MEMBER), stats["members"]),
+                    (_label(MembershipStatus, MembershipStatus.PARTNER), stats["partners"]),
+                    (_label(MembershipStatus, MembershipStatus.SUSPENDED), stats["suspended"]),
+                ]
+            ),
+        ),
+        (
+            "area",
+            _("By priority area"),
+            _("Priority area"),
+            rows(
+                (name_en if english and name_en else name_ru, n)
+                for _code, name_ru, name_en, n in stats["by_area"]
+            ),
+        ),
+        (
+            "kind",
+            _("By kind of organisation"),
+            _("Kind"),
+            rows((_label(OrganisationKind, k), n) for k, n in stats["by_kind"].items()),
+        ),
+        (
+            "region",
+            _("By region (top 15)"),
+            _("Region"),
+            rows(
+                ((name_en if english and name_en else name_ru) or code or _("Abroad"), n)
+                for code, name_ru, name_en, n in stats["by_region"]
+            ),
+        ),
+        (
+            "sme",
+            _("By SME category"),
+            _("SME category"),
+            rows((_label(SmeCategory, k), n) for k, n in stats["by_sme_category"].items()),
+        ),
+        (
+            "okved",
+            _("By OKVED 2 section"),
+            _("OKVED 2 section"),
+            rows(
+                (f"{code} — {section_names.get(code, '')}".rstrip(" —"), n)
+                for code, n in stats["by_okved_section"].items()
+            ),
+        ),
+    ]
+    return render(request, "registry/statistics.html", {"stats": stats, "tables": tables})
+
+
+def _get_organisation(request, org_id):
+    try:
+        return selectors.organisation_for(request.user, org_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _may_edit(user, org) -> bool:
+    """Shows the edit link; update_organisation itself decides."""
+    if not user.is_authenticated:
+        return False
+    if user.is_fund_staff:
+        return True
+    return OrganisationRole.objects.filter(
+        organisation=org, user=user, role__in=[OrgRole.OWNER, OrgRole.EDITOR]
+    ).exists()
 
 
 def organisation_detail(request, org_id):
-    return HttpResponse("detail")
+    """A member's profile; contacts for signed-in users; history for the Fund's staff."""
+    org = _get_organisation(request, org_id)
+    is_staff = request.user.is_authenticated and request.user.is_fund_staff
+    context = {
+        "org": org,
+        "show_contacts": request.user.is_authenticated,
+        "may_edit": _may_edit(request.user, org),
+        "is_staff": is_staff,
+    }
+    if is_staff:
+        context["events"] = list(history_of(org)[:100])
+        context["status_history"] = list(org.status_history.select_related("changed_by"))
+    return render(request, "registry/detail.html", context)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, org_id):
+    """The owners' (and editors', and the Fund's) edit page; calls update_organisation."""
+    org = _get_organisation(request, org_id)
+    if not _may_edit(request.user, org):
+        return render(request, "registry/forbidden.html", {"org": org}, status=403)
+    if request.method == "POST":
+        form = OrganisationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_organisation(
+                    request.user,
+                    org,
+                    form.organisation_input(
+                        legal_form=org.legal_form,
+                        sme_category=org.sme_category if org.sme_category_declared else "",
+                    ),
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc, OrganisationForm.FIELD_MAP)
+            else:
+                messages.success(request, _("The profile is saved."))
+                return redirect("registry:detail", org.id)
+    else:
+        form = OrganisationForm(initial=OrganisationForm.initial_from(org))
+    return render(
+        request,
+        "registry/edit.html",
+        {"org": org, "form": form, "okved_codes": _okved_codes()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _okved_codes():
+    return [c for c in OkvedCode.objects.all() if not c.is_section]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def join(request):
-    return HttpResponse("join")
+    """Apply to join the cluster for an organisation (new, or claimed by its identifiers)."""
+    form = JoinForm(request.POST or None, initial={"country": "RU", "region": "RU-MOW"})
+    duplicate = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                application = services.apply_for_membership(
+                    form.organisation_input(),
+                    services.JoinRequest(
+                        applicant=request.user,
+                        accept_agreement=form.cleaned_data["accept_agreement"],
+                        claim=form.cleaned_data["claim"],
+                        ip_address=client_ip(request),
+                    ),
+                )
+            except DomainError as exc:
+                if isinstance(exc, Conflict) and exc.code == "duplicate_organisation":
+                    duplicate = exc
+                add_domain_error(form, exc, JoinForm.FIELD_MAP)
+                status = exc.status
+            else:
+                return redirect("registry:application", application.id)
+        else:
+            status = 400
+    language = get_language() or "ru"
+    return render(
+        request,
+        "registry/join.html",
+        {
+            "form": form,
+            "duplicate": duplicate,
+            "agreement_text": agreement.text(language),
+            "agreement_version": agreement.VERSION,
+            "okved_codes": _okved_codes(),
+        },
+        status=status,
+    )
 
 
+@login_required
 def application_status(request, application_id):
-    return HttpResponse("application")
+    """A membership application: its status, each formal check, the reasons."""
+    try:
+        application = selectors.application_for(request.user, application_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return render(
+        request,
+        "registry/application.html",
+        {"application": application, "org": application.organisation},
+    )
