@@ -319,3 +319,22 @@ def test_statistics(client):
     OrganisationFactory()  # applicant, not counted
     stats = client.get("/api/v1/registry/statistics").json()
     assert stats["total"] == 1 and stats["by_kind"] == {"university": 1}
+
+
+def test_open_data_from_the_api_with_filters(client):
+    MemberOrganisationFactory(
+        name_ru="ООО «Открытые данные»", region_id="RU-MOW", contact_email="secret@example.org"
+    )
+    MemberOrganisationFactory(name_ru="ООО «Казанский»", region_id="RU-TA")
+    csv_response = client.get("/api/v1/open-data/registry.csv", {"region": "RU-MOW"})
+    text = b"".join(csv_response.streaming_content).decode()
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert (
+        "Открытые данные" in text and "Казанский" not in text and "secret@example.org" not in text
+    )
+    document = __import__("json").loads(
+        b"".join(client.get("/api/v1/open-data/registry.json").streaming_content)
+    )
+    assert document["count"] == 2 and document["schema"].endswith("/registry/export.schema.json")
+    bad = client.get("/api/v1/open-data/registry.json", {"sme_category": "huge"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "sme_category"

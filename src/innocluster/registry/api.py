@@ -1,10 +1,10 @@
 """Registry endpoints: the member registry, joining, applications, reference data."""
 
-from __future__ import annotations
-
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
@@ -14,7 +14,7 @@ from innocluster.api.schemas import Problem
 from innocluster.core.errors import NotFound
 from innocluster.core.text import CleanStr
 
-from . import selectors
+from . import export_views, exports, selectors
 from .filters import RegistryFilter
 from .models import (
     MembershipApplication,
@@ -42,7 +42,7 @@ router = Router(tags=["registry"])
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
-class RegistryQuery(Schema):
+class RegistryFilterQuery(Schema):
     """The registry's search and filters (the same as the registry page's)."""
 
     q: CleanStr = NinjaField(
@@ -59,6 +59,9 @@ class RegistryQuery(Schema):
     order: CleanStr = NinjaField(
         "name", max_length=16, description="name, -name, member_since, -member_since"
     )
+
+
+class RegistryQuery(RegistryFilterQuery):
     limit: int = NinjaField(25, ge=1, le=500)
     offset: int = NinjaField(0, ge=0, le=1_000_000)
 
@@ -206,6 +209,54 @@ def get_application(request, application_id: uuid.UUID):
             raise NotFound()
         return application_out(application)
     return application_out(selectors.application_for(request.auth, application_id))
+
+
+def _open_data_docs(content_type: str, schema: dict) -> dict:
+    return {
+        "responses": {
+            200: {
+                "description": "The public registry",
+                "content": {content_type: {"schema": schema}},
+            }
+        }
+    }
+
+
+@router.get(
+    "/open-data/registry.csv",
+    response={200: None, **ERRORS},
+    tags=["open data"],
+    summary="The public registry as CSV",
+    openapi_extra=_open_data_docs("text/csv", {"type": "string"}),
+)
+def open_data_csv(request, filters: Query[RegistryFilterQuery]):
+    """Open data: one row per organisation, the fields of /registry/export.schema.json; lists
+    are joined with ";". The same filters as the registry."""
+    return _open_data(request, filters, "csv")
+
+
+@router.get(
+    "/open-data/registry.json",
+    response={200: None, **ERRORS},
+    tags=["open data"],
+    summary="The public registry as JSON",
+    openapi_extra=_open_data_docs("application/json", {"type": "object"}),
+)
+def open_data_json(request, filters: Query[RegistryFilterQuery]):
+    """Open data: one JSON document described by /registry/export.schema.json."""
+    return _open_data(request, filters, "json")
+
+
+def _open_data(request, filters: RegistryFilterQuery, fmt: str) -> StreamingHttpResponse:
+    registry_filter = RegistryFilter.from_params(filters.dict())
+    queryset = selectors.registry_list(AnonymousUser(), registry_filter)
+    schema_url = export_views.schema_url(request)
+    body = (
+        exports.stream_csv(queryset) if fmt == "csv" else exports.stream_json(queryset, schema_url)
+    )
+    response = StreamingHttpResponse(body, content_type=export_views.CONTENT_TYPES[fmt])
+    response["Link"] = f'<{schema_url}>; rel="describedby"'
+    return response
 
 
 @router.get("/registry/statistics", response=StatisticsOut, summary="Registry statistics")
