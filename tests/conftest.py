@@ -42,6 +42,16 @@ def _reference_data(request):
         load_all()
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run inline in tests; tests of the worker itself switch the database
+    backend back on."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 @pytest.fixture
 def user(db):
     """A member user with a confirmed e-mail."""

@@ -18,6 +18,7 @@ from innocluster.core.errors import Conflict, FieldError, NotPermitted, Validati
 
 from .choices import TokenScope
 from .models import ApiToken, User, hash_token
+from .tasks import send_confirmation_email
 
 CONFIRMATION_SALT = "innocluster.accounts.confirm-email"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -58,7 +59,9 @@ def register_user(email: str, password: str, full_name: str = "", language: str 
             preferred_language=language[:8],
         )
         record_event(actor=user, action="user.registered", obj=user, after={"email": email})
-    send_confirmation(user)
+        # Enqueued in the same transaction: with the database queue the task exists exactly
+        # when the account does.
+        send_confirmation_email.enqueue(str(user.pk))
     return user
 
 

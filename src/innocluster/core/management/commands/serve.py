@@ -1,6 +1,8 @@
 """``innocluster serve``: the production server (granian, WSGI), not Django's runserver."""
 
 import os
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -15,14 +17,31 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
         parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="don't start a background-task worker beside the server (run `innocluster worker` elsewhere)",
+        )
 
     def handle(self, *args, **options):
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        worker = None
+        if not options["no_worker"]:
+            # The embedded default: one command runs the site and its background tasks.
+            worker = subprocess.Popen([sys.executable, "-m", "innocluster.cli", "worker"])
+        self.stdout.write(f"InnoCluster at http://{options['host']}:{options['port']}/")
+        try:
+            self._serve(options)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
+
+    def _serve(self, options):
         from granian.constants import Interfaces
         from granian.server import Server
 
-        if not options["no_collectstatic"]:
-            call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(f"InnoCluster at http://{options['host']}:{options['port']}/")
         Server(
             "innocluster.wsgi:application",
             address=options["host"],
