@@ -8,12 +8,13 @@ filter parameters.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from innocluster.api.problems import problem
 from innocluster.core.errors import ValidationFailed
 
 from . import exports, selectors
@@ -26,23 +27,13 @@ CONTENT_TYPES = {
 }
 
 
-def problem_response(error: ValidationFailed, status: int = 400) -> JsonResponse:
-    """RFC 9457 problem details for bad query parameters, naming each one."""
-    return JsonResponse(
-        {
-            "type": "about:blank",
-            "title": _("Invalid query parameters"),
-            "status": status,
-            "code": error.code,
-            "detail": "; ".join(f"{e.field}: {e.message}" for e in error.errors),
-            "errors": [
-                {"field": e.field, "message": str(e.message), "code": e.code} for e in error.errors
-            ],
-        },
-        status=status,
-        content_type="application/problem+json",
-        json_dumps_params={"ensure_ascii": False},
+def problem_response(request, error: ValidationFailed, status: int = 400) -> HttpResponse:
+    """RFC 9457 problem details for bad query parameters, naming each one (the API's format)."""
+    errors = [{"field": e.field, "message": str(e.message), "code": e.code} for e in error.errors]
+    detail = _("Invalid query parameters: %s") % "; ".join(
+        f"{e.field}: {e.message}" for e in error.errors
     )
+    return problem(request, status, error.code, detail, errors)
 
 
 def schema_url(request) -> str:
@@ -62,7 +53,7 @@ def registry_export(request, fmt: str):
     try:
         registry_filter = RegistryFilter.from_params(request.GET)
     except ValidationFailed as error:
-        return problem_response(error)
+        return problem_response(request, error)
     # Open data is the public registry whoever asks, staff included.
     queryset = selectors.registry_list(AnonymousUser(), registry_filter)
     stamp = timezone.localtime().strftime("%Y%m%d")
