@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from innocluster.accounts.api import router as accounts_router
 from innocluster.registry.api import router as registry_router
@@ -16,6 +17,12 @@ Authentication: the portal's session cookie, or an organisation's API token sent
 (`application/problem+json`) with a machine-readable `code` and, for invalid input, `errors`:
 the offending fields and why. Identifiers are opaque UUIDs.
 """
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """UTF-8 JSON: Russian names stay readable instead of \\u-escaped."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class InnoClusterAPI(NinjaAPI):
@@ -43,6 +50,7 @@ api = InnoClusterAPI(
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api",
+    renderer=UnicodeJSONRenderer(),
 )
 install_problem_handlers(api)
 api.add_router("/", registry_router)
