@@ -7,10 +7,11 @@ from django.test import Client
 
 
 @pytest.fixture
-def en_client(client: Client) -> Client:
-    """A client that reads the portal in English (the language switch's cookie)."""
-    client.cookies["ic_lang"] = "en"
-    return client
+def en_client() -> Client:
+    """A separate client that reads the portal in English (the language switch's cookie)."""
+    english = Client()
+    english.cookies["ic_lang"] = "en"
+    return english
 
 
 @pytest.fixture
