@@ -36,7 +36,10 @@ CHECKS = [
 
 
 def pending(**org_fields) -> MembershipApplication:
-    """An applicant organisation whose application waits for an operator."""
+    """An applicant organisation whose application waits for an operator (named in Russian
+    only when a Russian name is given, so the English pages show that name too)."""
+    if "name_ru" in org_fields:
+        org_fields.setdefault("name_en", "")
     org = OrganisationFactory(**org_fields)
     return MembershipApplication.objects.create(
         organisation=org,
@@ -55,7 +58,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def staff_client(client, operator):
+    """An operator's browser, in English so the assertions can read the messages."""
     client.force_login(operator)
+    client.cookies["ic_lang"] = "en"
     return client
 
 
@@ -115,6 +120,12 @@ def test_anonymous_is_sent_to_sign_in(client):
 def test_administrators_are_fund_staff_too(client):
     client.force_login(AdministratorFactory())
     assert client.get(reverse("backoffice:queue")).status_code == 200
+
+
+def test_back_office_speaks_russian_by_default(client, operator):
+    client.force_login(operator)
+    html = client.get(reverse("backoffice:queue")).content.decode()
+    assert '<html lang="ru"' in html
 
 
 def test_back_office_pages_are_not_cached(staff_client):

@@ -79,13 +79,18 @@ def _queue(request, filter_form: ApplicationFilterForm, bulk_form: BulkDecisionF
         applications = MembershipApplication.objects.none()
         filter_params, waiting = {}, 0
         status = 400
+    page_obj = _page(request, applications)
+    for application in page_obj.object_list:
+        checks = application.checks if isinstance(application.checks, list) else []
+        application.passed_checks = [c for c in checks if c.get("passed") is True]
+        application.open_checks = [c for c in checks if c.get("passed") is not True]
     return render(
         request,
         TEMPLATES + "queue.html",
         {
             "filter_form": filter_form,
             "bulk_form": bulk_form,
-            "page_obj": _page(request, applications),
+            "page_obj": page_obj,
             "filter_params": filter_params,
             "filter_query": urlencode(filter_params),
             "waiting": waiting,
