@@ -52,7 +52,11 @@ openapi: $(STAMP) ## Regenerate the committed OpenAPI schema (docs/openapi.json)
 messages: $(STAMP) ## Update and compile the translation files
 	cd src/innocluster && ../../$(IC) makemessages -l ru -l en --no-obsolete && ../../$(IC) compilemessages
 
+lock: ## Re-pin requirements.lock from pyproject.toml and requirements-build.in (uses uv)
+	$(PYTHON) -m venv var/lock-venv && var/lock-venv/bin/pip install --quiet uv
+	var/lock-venv/bin/uv pip compile pyproject.toml requirements-build.in --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
 clean: ## Remove .venv and var/
 	rm -rf $(VENV) var
 
-.PHONY: help venv install demo run test bench lint fmt openapi messages clean
+.PHONY: help venv install demo run test bench lint fmt openapi messages lock clean
