@@ -1,0 +1,1192 @@
+"""Demo data: realistic organisations, membership history, a user for each role and a partner
+platform's API token; ``innocluster demo --orgs N`` runs it.
+
+Everything is made up but plausible: identifiers carry correct check digits (and belong to
+nobody), names and descriptions are composed from word lists in Russian and English, and the
+membership history follows the workflow (applicant → member/partner → suspended/withdrawn).
+
+Speed matters (100,000 organisations in well under a minute on SQLite): rows are built in Python
+and written with ``bulk_create`` in one transaction, so ``Organisation.save()`` is bypassed and
+the fields it derives (``okved_section``, ``search_document``) are filled here. On SQLite the
+full-text trigger is dropped for the bulk insert and the index is rebuilt once at the end by
+``search.ensure_search_index`` (which also recreates the trigger).
+
+Idempotent: the number of demo organisations generated so far is kept in the ``demo_organisations``
+number sequence; a second run only tops up to ``--orgs``, keeps existing users (resetting a demo
+password only if it no longer matches the credentials file) and reuses the API token while its
+hash still matches an active token.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import math
+import random
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from innocluster.accounts.choices import PlatformRole
+from innocluster.accounts.models import ApiToken, User, hash_token
+from innocluster.core.ids import uuid7
+from innocluster.core.models import AuditEvent, NumberSequence
+
+from . import agreement, search
+from . import demo_identifiers as ids
+from .choices import ApplicationStatus, LegalForm, MembershipStatus, OrganisationKind, OrgRole
+from .models import (
+    AgreementAcceptance,
+    AnnualRevenue,
+    MembershipApplication,
+    MembershipStatusChange,
+    OkvedCode,
+    Organisation,
+    OrganisationRole,
+)
+from .sme import compute_sme_category
+
+DEFAULT_SEED = 20261127
+DEMO_COUNTER = "demo_organisations"
+MEMBER_SEQUENCE = "member_number"
+EMAIL_DOMAIN = "demo.innocluster.local"
+ROLES = ["fund_operator", "expert", "board_member", "testsite_owner", "administrator", "member"]
+INTEGRATION_NAME_RU = "Региональный портал поддержки бизнеса"
+INTEGRATION_NAME_EN = "Regional business support portal"
+TOKEN_NAME = "Demo integration: regional business support portal"  # noqa: S105 (a label)
+BATCH = 2000
+
+# --------------------------------------------------------------------------- vocabulary
+
+# Regions other than Moscow where partners come from, with their tax-office region code (the
+# first two digits of an INN and of the OGRN's region part), the city and its adjective.
+PARTNER_REGIONS = [
+    ("RU-MOS", "50", 14, "Красногорск", "Krasnogorsk", "Подмосковный", "Moscow Region"),
+    ("RU-SPE", "78", 12, "Санкт-Петербург", "Saint Petersburg", "Санкт-Петербургский", "Saint Petersburg"),
+    ("RU-TA", "16", 8, "Казань", "Kazan", "Казанский", "Kazan"),
+    ("RU-NVS", "54", 6, "Новосибирск", "Novosibirsk", "Новосибирский", "Novosibirsk"),
+    ("RU-SVE", "66", 6, "Екатеринбург", "Yekaterinburg", "Уральский", "Ural"),
+    ("RU-NIZ", "52", 5, "Нижний Новгород", "Nizhny Novgorod", "Нижегородский", "Nizhny Novgorod"),
+    ("RU-TOM", "70", 4, "Томск", "Tomsk", "Томский", "Tomsk"),
+    ("RU-SAM", "63", 4, "Самара", "Samara", "Самарский", "Samara"),
+    ("RU-BA", "02", 4, "Уфа", "Ufa", "Башкирский", "Bashkir"),
+    ("RU-KDA", "23", 4, "Краснодар", "Krasnodar", "Кубанский", "Kuban"),
+    ("RU-PER", "59", 3, "Пермь", "Perm", "Пермский", "Perm"),
+    ("RU-VOR", "36", 3, "Воронеж", "Voronezh", "Воронежский", "Voronezh"),
+    ("RU-KLU", "40", 3, "Обнинск", "Obninsk", "Калужский", "Kaluga"),
+    ("RU-TUL", "71", 2, "Тула", "Tula", "Тульский", "Tula"),
+    ("RU-YAR", "76", 2, "Ярославль", "Yaroslavl", "Ярославский", "Yaroslavl"),
+    ("RU-ROS", "61", 3, "Ростов-на-Дону", "Rostov-on-Don", "Донской", "Don"),
+    ("RU-CHE", "74", 3, "Челябинск", "Chelyabinsk", "Челябинский", "Chelyabinsk"),
+    ("RU-KGD", "39", 2, "Калининград", "Kaliningrad", "Балтийский", "Baltic"),
+    ("RU-IRK", "38", 2, "Иркутск", "Irkutsk", "Иркутский", "Irkutsk"),
+    ("RU-KYA", "24", 2, "Красноярск", "Krasnoyarsk", "Сибирский", "Siberian"),
+    ("RU-UD", "18", 1, "Ижевск", "Izhevsk", "Удмуртский", "Udmurt"),
+    ("RU-ULY", "73", 1, "Ульяновск", "Ulyanovsk", "Ульяновский", "Ulyanovsk"),
+    ("RU-PRI", "25", 1, "Владивосток", "Vladivostok", "Дальневосточный", "Far Eastern"),
+    ("RU-OMS", "55", 1, "Омск", "Omsk", "Омский", "Omsk"),
+    ("RU-SAR", "64", 1, "Саратов", "Saratov", "Саратовский", "Saratov"),
+    ("RU-KHM", "86", 1, "Ханты-Мансийск", "Khanty-Mansiysk", "Югорский", "Yugra"),
+]  # fmt: skip
+MOSCOW = ("RU-MOW", "77", 0, "Москва", "Moscow", "Московский", "Moscow")
+
+# (country, name in Russian, legal suffix, registration number format: "d"=digit, "A"=letter/digit)
+FOREIGN_COUNTRIES = [
+    ("BY", "Беларусь", "LLC", "ddddddddd"),
+    ("KZ", "Казахстан", "LLP", "dddddddddddd"),
+    ("AM", "Армения", "LLC", "dd.ddd.dddddd"),
+    ("UZ", "Узбекистан", "LLC", "ddddddddd"),
+    ("CN", "Китай", "Co., Ltd.", "91AAAAAAAAAAAAAAAA"),
+    ("IN", "Индия", "Pvt. Ltd.", "U72900KAddddPTCdddddd"),
+    ("AE", "ОАЭ", "FZ-LLC", "dddddd"),
+    ("RS", "Сербия", "d.o.o.", "dddddddd"),
+    ("TR", "Турция", "A.Ş.", "dddddddddd"),
+]
+
+# Name parts: Russian and English spellings of the same brand.
+NAME_ROOTS = [
+    ("Нейро", "Neuro"), ("Кванто", "Quanto"), ("Био", "Bio"), ("Гео", "Geo"), ("Эко", "Eco"),
+    ("Техно", "Techno"), ("Инфо", "Info"), ("Робо", "Robo"), ("Смарт", "Smart"), ("Дата", "Data"),
+    ("Вектор", "Vector"), ("Альфа", "Alpha"), ("Омега", "Omega"), ("Сигма", "Sigma"), ("Аура", "Aura"),
+    ("Нано", "Nano"), ("Медико", "Medico"), ("Фарма", "Pharma"), ("Энерго", "Energo"), ("Агро", "Agro"),
+    ("Аэро", "Aero"), ("Авто", "Auto"), ("Транс", "Trans"), ("Стрим", "Stream"), ("Гига", "Giga"),
+    ("Кибер", "Cyber"), ("Спектр", "Spectrum"), ("Орбита", "Orbita"), ("Интел", "Intel"), ("Синерго", "Synergo"),
+    ("Полимер", "Polymer"), ("Графен", "Graphene"), ("Фотон", "Photon"), ("Ион", "Ion"), ("Термо", "Thermo"),
+    ("Гидро", "Hydro"), ("Строй", "Stroy"), ("Урбан", "Urban"), ("Финтех", "Fintech"), ("Крипто", "Crypto"),
+    ("Лидар", "Lidar"), ("Сенсор", "Sensor"), ("Мета", "Meta"), ("Ген", "Gen"), ("Клик", "Click"),
+]  # fmt: skip
+NAME_SUFFIXES = [
+    ("тех", "tech"), ("лаб", "lab"), ("софт", "soft"), ("систем", "system"), ("инвест", "invest"),
+    ("логика", "logic"), ("матика", "matica"), ("ком", "com"), ("сервис", "service"), ("про", "pro"),
+    ("нет", "net"), ("вижн", "vision"), ("дайнемикс", "dynamics"), ("сайнс", "science"), ("ворк", "work"),
+    ("маркет", "market"), ("пульс", "pulse"), ("форм", "form"), ("тек", "tek"), ("медиа", "media"),
+]  # fmt: skip
+NAME_TAILS = [
+    ("", ""), ("", ""), ("", ""), ("", ""), (" Плюс", " Plus"), (" Групп", " Group"), (" Инжиниринг", " Engineering"),
+    (" Рус", " Rus"), (" Решения", " Solutions"), (" Системс", " Systems"), (" Лаборатория", " Laboratory"), ("-М", "-M"),
+]  # fmt: skip
+
+# Per priority area: OKVED codes, products (Russian in the accusative), and technology keywords.
+AREAS = {
+    "ict": {
+        "okved": [
+            "62.01",
+            "62.01",
+            "62.01",
+            "62.02",
+            "62.09",
+            "63.11",
+            "58.29",
+            "62.03",
+            "63.12",
+            "61.10",
+        ],
+        "products": [
+            ("платформу компьютерного зрения", "a computer vision platform"),
+            ("систему машинного обучения", "a machine learning system"),
+            ("облачную платформу обработки данных", "a cloud data processing platform"),
+            ("голосового ассистента на основе искусственного интеллекта", "an AI voice assistant"),
+            ("систему кибербезопасности", "a cybersecurity system"),
+            ("платформу интернета вещей", "an Internet of Things platform"),
+            ("сервис распознавания речи", "a speech recognition service"),
+            ("цифровой двойник предприятия", "a digital twin of the enterprise"),
+            ("low-code платформу", "a low-code platform"),
+            ("систему предиктивной аналитики", "a predictive analytics system"),
+        ],
+        "tech": [
+            ("искусственный интеллект", "artificial intelligence"),
+            ("нейросети", "neural networks"),
+            ("большие данные", "big data"),
+            ("облачные вычисления", "cloud computing"),
+            ("компьютерное зрение", "computer vision"),
+            ("блокчейн", "blockchain"),
+            ("квантовые вычисления", "quantum computing"),
+            ("сети 5G", "5G networks"),
+        ],
+    },
+    "manufacturing": {
+        "okved": [
+            "28.99",
+            "28.99.5",
+            "28.41",
+            "25.62",
+            "26.51",
+            "28.29",
+            "33.20",
+            "27.12",
+            "28.96.1",
+        ],
+        "products": [
+            ("промышленных роботов", "industrial robots"),
+            ("коллаборативных роботов", "collaborative robots"),
+            ("станки с числовым программным управлением", "CNC machine tools"),
+            ("установки аддитивного производства", "additive manufacturing machines"),
+            ("систему автоматизации производства", "a factory automation system"),
+            (
+                "датчики для промышленного интернета вещей",
+                "sensors for the industrial Internet of Things",
+            ),
+            (
+                "систему машинного зрения для контроля качества",
+                "a machine vision system for quality control",
+            ),
+        ],
+        "tech": [
+            ("робототехника", "robotics"),
+            ("аддитивные технологии", "additive manufacturing"),
+            ("3D-печать", "3D printing"),
+            ("мехатроника", "mechatronics"),
+            ("промышленная автоматизация", "industrial automation"),
+            ("цифровое производство", "digital manufacturing"),
+        ],
+    },
+    "materials": {
+        "okved": ["72.19.3", "20.16", "20.59", "22.23.1", "23.99", "24.45", "20.30", "23.44"],
+        "products": [
+            ("композитные материалы", "composite materials"),
+            ("наноструктурированные покрытия", "nanostructured coatings"),
+            ("графеновые добавки для бетона", "graphene additives for concrete"),
+            ("биоразлагаемые полимеры", "biodegradable polymers"),
+            ("керамику для электроники", "ceramics for electronics"),
+            ("металлические порошки для 3D-печати", "metal powders for 3D printing"),
+        ],
+        "tech": [
+            ("нанотехнологии", "nanotechnology"),
+            ("композиты", "composites"),
+            ("графен", "graphene"),
+            ("полимеры", "polymers"),
+            ("метаматериалы", "metamaterials"),
+            ("порошковая металлургия", "powder metallurgy"),
+        ],
+    },
+    "medicine": {
+        "okved": ["21.20", "21.10", "32.50", "26.60", "86.90", "72.19", "62.01", "86.10", "46.46"],
+        "products": [
+            ("систему поддержки врачебных решений", "a clinical decision support system"),
+            ("телемедицинскую платформу", "a telemedicine platform"),
+            ("медицинские изделия для кардиологии", "medical devices for cardiology"),
+            ("лекарственные препараты для онкологии", "oncology medicines"),
+            (
+                "анализ медицинских изображений с помощью нейросетей",
+                "neural network analysis of medical images",
+            ),
+            ("носимые медицинские датчики", "wearable medical sensors"),
+            ("экзоскелет для реабилитации", "a rehabilitation exoskeleton"),
+        ],
+        "tech": [
+            ("телемедицина", "telemedicine"),
+            ("медицинская визуализация", "medical imaging"),
+            ("фармацевтика", "pharmaceuticals"),
+            ("диагностика", "diagnostics"),
+            ("персонализированная медицина", "personalised medicine"),
+            ("реабилитация", "rehabilitation"),
+        ],
+    },
+    "biotech": {
+        "okved": ["72.11", "21.10", "10.89.4", "10.91.3", "20.14", "72.19"],
+        "products": [
+            ("генетические тесты", "genetic tests"),
+            ("ферменты для пищевой промышленности", "enzymes for the food industry"),
+            ("биопрепараты для сельского хозяйства", "biologicals for agriculture"),
+            ("клеточные технологии", "cell technologies"),
+            ("платформу секвенирования ДНК", "a DNA sequencing platform"),
+            ("кормовой белок из микроорганизмов", "microbial feed protein"),
+        ],
+        "tech": [
+            ("биотехнологии", "biotechnology"),
+            ("генная инженерия", "genetic engineering"),
+            ("секвенирование", "sequencing"),
+            ("синтетическая биология", "synthetic biology"),
+            ("биоинформатика", "bioinformatics"),
+            ("ферментация", "fermentation"),
+        ],
+    },
+    "environment": {
+        "okved": ["38.32", "38.21", "39.00", "71.12.5", "74.90.5", "38.11", "28.99.6", "37.00"],
+        "products": [
+            ("систему мониторинга качества воздуха", "an air quality monitoring system"),
+            ("технологию переработки пластиковых отходов", "a plastic waste recycling technology"),
+            ("станции очистки сточных вод", "wastewater treatment plants"),
+            ("сервис раздельного сбора отходов", "a separate waste collection service"),
+            ("датчики шума и загрязнения для города", "urban noise and pollution sensors"),
+        ],
+        "tech": [
+            ("экология", "ecology"),
+            ("переработка отходов", "waste recycling"),
+            ("экологический мониторинг", "environmental monitoring"),
+            ("водоочистка", "water treatment"),
+            ("углеродный след", "carbon footprint"),
+            ("экономика замкнутого цикла", "circular economy"),
+        ],
+    },
+    "construction": {
+        "okved": ["41.20", "71.12", "71.11", "43.99", "42.99", "23.61", "43.21", "71.12.1"],
+        "products": [
+            (
+                "систему информационного моделирования зданий (BIM)",
+                "a building information modelling (BIM) system",
+            ),
+            ("модульные дома", "modular houses"),
+            ("3D-печать зданий из бетона", "3D printing of concrete buildings"),
+            ("умные системы управления зданием", "smart building management systems"),
+            ("энергоэффективные фасадные панели", "energy-efficient facade panels"),
+        ],
+        "tech": [
+            ("BIM", "BIM"),
+            ("умный дом", "smart home"),
+            ("модульное строительство", "modular construction"),
+            ("энергоэффективность", "energy efficiency"),
+            ("цифровая стройка", "digital construction"),
+        ],
+    },
+    "energy": {
+        "okved": ["35.11", "35.11.4", "27.20", "27.11", "71.12.8", "35.30", "27.20.3", "35.12"],
+        "products": [
+            ("накопители энергии", "energy storage systems"),
+            ("солнечные электростанции", "solar power plants"),
+            ("зарядные станции для электромобилей", "electric vehicle charging stations"),
+            ("интеллектуальные счетчики", "smart meters"),
+            ("водородные топливные элементы", "hydrogen fuel cells"),
+            ("систему управления умной электросетью", "a smart grid management system"),
+        ],
+        "tech": [
+            ("возобновляемая энергетика", "renewable energy"),
+            ("аккумуляторы", "batteries"),
+            ("водородная энергетика", "hydrogen energy"),
+            ("умные сети", "smart grids"),
+            ("энергосбережение", "energy saving"),
+            ("электромобили", "electric vehicles"),
+        ],
+    },
+    "transport": {
+        "okved": [
+            "29.10",
+            "29.31",
+            "30.30.6",
+            "49.41",
+            "52.29",
+            "62.01",
+            "30.20",
+            "45.20.5",
+            "52.21",
+        ],
+        "products": [
+            ("беспилотные летательные аппараты", "unmanned aerial vehicles"),
+            ("систему управления городским транспортом", "an urban transport management system"),
+            ("беспилотные автомобили", "self-driving cars"),
+            ("электробусы", "electric buses"),
+            ("сервис каршеринга", "a car-sharing service"),
+            ("платформу для логистики последней мили", "a last-mile logistics platform"),
+        ],
+        "tech": [
+            ("беспилотники", "drones"),
+            ("беспилотный транспорт", "autonomous vehicles"),
+            ("логистика", "logistics"),
+            ("электротранспорт", "electric transport"),
+            ("интеллектуальные транспортные системы", "intelligent transport systems"),
+        ],
+    },
+    "fintech": {
+        "okved": ["64.99", "66.19", "62.01", "64.19", "66.19.6", "64.92.7", "63.11"],
+        "products": [
+            ("платформу онлайн-кредитования", "an online lending platform"),
+            ("платежный сервис", "a payment service"),
+            (
+                "систему скоринга на основе машинного обучения",
+                "a machine learning credit scoring system",
+            ),
+            ("сервис противодействия мошенничеству", "an anti-fraud service"),
+            ("платформу краудфинансирования", "a crowdfunding platform"),
+        ],
+        "tech": [
+            ("финтех", "fintech"),
+            ("платежи", "payments"),
+            ("скоринг", "credit scoring"),
+            ("цифровой рубль", "digital rouble"),
+            ("открытые API", "open APIs"),
+            ("регтех", "regtech"),
+        ],
+    },
+}
+AREA_CODES = list(AREAS)
+AREA_WEIGHTS = [30, 14, 7, 12, 6, 5, 7, 7, 7, 5]
+
+CUSTOMERS = [
+    ("для промышленных предприятий", "for industrial companies"),
+    ("для городского хозяйства", "for city services"),
+    ("для медицинских организаций", "for healthcare providers"),
+    ("для розничной торговли", "for retail"),
+    ("для логистических компаний", "for logistics companies"),
+    ("для банков", "for banks"),
+    ("для строительных компаний", "for construction companies"),
+    ("для энергетики", "for the energy sector"),
+    ("для агробизнеса", "for agribusiness"),
+    ("для образования", "for education"),
+    ("для транспорта", "for transport"),
+]
+
+SURNAMES = [
+    ("Иванов", "Иванова", "Ivanov", "Ivanova"), ("Смирнов", "Смирнова", "Smirnov", "Smirnova"),
+    ("Кузнецов", "Кузнецова", "Kuznetsov", "Kuznetsova"), ("Попов", "Попова", "Popov", "Popova"),
+    ("Соколов", "Соколова", "Sokolov", "Sokolova"), ("Лебедев", "Лебедева", "Lebedev", "Lebedeva"),
+    ("Козлов", "Козлова", "Kozlov", "Kozlova"), ("Новиков", "Новикова", "Novikov", "Novikova"),
+    ("Морозов", "Морозова", "Morozov", "Morozova"), ("Волков", "Волкова", "Volkov", "Volkova"),
+    ("Зайцев", "Зайцева", "Zaitsev", "Zaitseva"), ("Павлов", "Павлова", "Pavlov", "Pavlova"),
+    ("Семенов", "Семенова", "Semenov", "Semenova"), ("Голубев", "Голубева", "Golubev", "Golubeva"),
+    ("Виноградов", "Виноградова", "Vinogradov", "Vinogradova"), ("Орлов", "Орлова", "Orlov", "Orlova"),
+]  # fmt: skip
+MALE_NAMES = [("Александр", "Alexander", "Александрович"), ("Дмитрий", "Dmitry", "Дмитриевич"),
+              ("Сергей", "Sergey", "Сергеевич"), ("Андрей", "Andrey", "Андреевич"),
+              ("Михаил", "Mikhail", "Михайлович"), ("Иван", "Ivan", "Иванович"), ("Артем", "Artem", "Артемович")]  # fmt: skip
+FEMALE_NAMES = [("Анна", "Anna", "Александровна"), ("Мария", "Maria", "Дмитриевна"),
+                ("Елена", "Elena", "Сергеевна"), ("Ольга", "Olga", "Андреевна"),
+                ("Татьяна", "Tatiana", "Михайловна"), ("Наталья", "Natalia", "Ивановна")]  # fmt: skip
+
+UNIVERSITY_TYPES = [
+    ("технический", "Technical"), ("государственный", "State"), ("политехнический", "Polytechnic"),
+    ("медицинский", "Medical"), ("аграрный", "Agrarian"), ("технологический", "Technological"),
+    ("физико-технический", "Physics and Technology"), ("экономический", "Economics"),
+]  # fmt: skip
+INSTITUTE_FIELDS = [
+    ("прикладной математики", "Applied Mathematics", "ict"),
+    ("физики твердого тела", "Solid State Physics", "materials"),
+    ("биоорганической химии", "Bioorganic Chemistry", "biotech"),
+    ("проблем управления", "Control Sciences", "manufacturing"),
+    ("нанотехнологий", "Nanotechnology", "materials"),
+    ("молекулярной биологии", "Molecular Biology", "biotech"),
+    ("энергетических проблем", "Energy Problems", "energy"),
+    ("системного программирования", "System Programming", "ict"),
+    ("проблем экологии", "Ecology Problems", "environment"),
+    ("транспортных систем", "Transport Systems", "transport"),
+    ("экспериментальной медицины", "Experimental Medicine", "medicine"),
+]
+CITY_BODY_FIELDS = [
+    ("цифровых городских сервисов", "Digital City Services", "ict"),
+    ("организации дорожного движения", "Traffic Management", "transport"),
+    ("развития городской медицины", "Urban Healthcare Development", "medicine"),
+    ("экологического мониторинга", "Environmental Monitoring", "environment"),
+    ("энергосбережения", "Energy Saving", "energy"),
+    ("городского строительства", "Urban Construction", "construction"),
+]
+STREETS = ["ул. Тверская", "Ленинский проспект", "ул. Новый Арбат", "Варшавское шоссе",
+           "ул. Большая Семеновская", "Научный проезд", "ул. Профсоюзная", "Волгоградский проспект",
+           "ул. Вавилова", "Огородный проезд", "ул. Шарикоподшипниковская", "Кутузовский проспект"]  # fmt: skip
+
+KIND_WEIGHTS = [
+    (OrganisationKind.COMPANY, 540), (OrganisationKind.STARTUP, 330), (OrganisationKind.CORPORATION, 20),
+    (OrganisationKind.UNIVERSITY, 6), (OrganisationKind.RESEARCH_INSTITUTE, 12),
+    (OrganisationKind.DEVELOPMENT_INSTITUTION, 4), (OrganisationKind.INVESTOR, 12),
+    (OrganisationKind.CITY_BODY, 3), (OrganisationKind.OTHER, 8),
+]  # fmt: skip
+
+PENDING_REASONS = [
+    "The applicant has not confirmed the e-mail address.",
+    "Claim on an organisation that is already administered by another user.",
+]
+SUSPEND_REASONS = ["Отчетность не представлена в срок.", "По заявлению организации.",
+                   "Выявлены недостоверные сведения в профиле."]  # fmt: skip
+WITHDRAW_REASONS = ["Выход из кластера по заявлению организации.", "Организация ликвидирована.",
+                    "Реорганизация в форме присоединения."]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class DemoResult:
+    """What one run did."""
+
+    created_organisations: int = 0
+    total_demo_organisations: int = 0
+    seconds: float = 0.0
+    credentials: dict | None = None
+    credentials_path: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.created_organisations / self.seconds if self.seconds else 0.0
+
+
+# --------------------------------------------------------------------------- generation
+
+
+class _Builder:
+    """Builds organisations and their rows in memory; ``write`` bulk-inserts them."""
+
+    def __init__(self, rng: random.Random, today: date, taken_inns: set, taken_ogrns: set):
+        self.rng = rng
+        self.today = today
+        self.now = timezone.now()
+        self.inns = taken_inns
+        self.ogrns = taken_ogrns
+        self.okved = dict(OkvedCode.objects.values_list("code", "section"))
+        # Rows as dicts keyed by field attname, written by _insert.
+        self.orgs: list[dict] = []
+        self.areas: list[dict] = []
+        self.extra_okved: list[dict] = []
+        self.revenues: list[dict] = []
+        self.history: list[dict] = []
+        self.applications: list[dict] = []
+        self.acceptances: list[dict] = []
+        self.agreement_sha = hashlib.sha256(agreement.text().encode()).hexdigest()
+        with override("ru"):
+            self.checks_ok = [
+                {"code": "identifiers_valid", "passed": True, "message": _("Identifiers are valid.")},
+                {"code": "not_already_member", "passed": True, "message": _("Not yet a member.")},
+                {"code": "contact_confirmed", "passed": True, "message": _("The contact e-mail is confirmed.")},
+                {"code": "agreement_accepted", "passed": True, "message": _("The accession agreement is accepted.")},
+            ]  # fmt: skip
+            self.pending_reasons = [_(r) for r in PENDING_REASONS]
+        self.regions = [MOSCOW] * 300 + [r for r in PARTNER_REGIONS for _ in range(r[2])]
+
+    # identifiers -------------------------------------------------------------
+
+    def _unique(self, make, taken: set) -> str:
+        while True:
+            value = make()
+            if value not in taken:
+                taken.add(value)
+                return value
+
+    def _legal_ids(self, region, year):
+        inn = self._unique(lambda: ids.legal_entity_inn(self.rng, region[1]), self.inns)
+        ogrn = self._unique(lambda: ids.legal_entity_ogrn(self.rng, year, region[1]), self.ogrns)
+        kpp = f"{region[1]}{self.rng.randint(1, 35):02d}01001"
+        return inn, ogrn, kpp
+
+    def _foreign_number(self, pattern: str) -> str:
+        alnum = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+        return "".join(
+            str(self.rng.randint(0, 9))
+            if ch == "d"
+            else self.rng.choice(alnum)
+            if ch == "A"
+            else ch
+            for ch in pattern
+        )
+
+    # names ----------------------------------------------------------------------
+
+    def _brand(self):
+        r = self.rng
+        root, suffix, tail = r.choice(NAME_ROOTS), r.choice(NAME_SUFFIXES), r.choice(NAME_TAILS)
+        return root[0] + suffix[0] + tail[0], root[1] + suffix[1] + tail[1]
+
+    def _person(self):
+        r = self.rng
+        surname = r.choice(SURNAMES)
+        if r.random() < 0.6:
+            first = r.choice(MALE_NAMES)
+            return f"{surname[0]} {first[0]} {first[2]}", f"{first[1]} {surname[2]}"
+        first = r.choice(FEMALE_NAMES)
+        return f"{surname[1]} {first[0]} {first[2]}", f"{first[1]} {surname[3]}"
+
+    @staticmethod
+    def _slug(name_en: str) -> str:
+        return "".join(ch for ch in name_en.lower() if ch.isalnum())[:40] or "demo"
+
+    def _description(self, area: str, kind: str, name_ru: str, name_en: str, second: str | None):
+        r = self.rng
+        vocab = AREAS[area]
+        product, customer = r.choice(vocab["products"]), r.choice(CUSTOMERS)
+        techs = r.sample(vocab["tech"], 2)
+        if second:
+            techs.append(r.choice(AREAS[second]["tech"]))
+        lead = {
+            OrganisationKind.STARTUP: ("Технологический стартап. Разрабатываем", "A technology startup. We develop"),
+            OrganisationKind.UNIVERSITY: ("Университет ведет исследования и создает", "The university researches and builds"),
+            OrganisationKind.RESEARCH_INSTITUTE: ("Институт проводит исследования и разрабатывает", "The institute researches and develops"),
+            OrganisationKind.CORPORATION: ("Корпорация внедряет", "The corporation deploys"),
+            OrganisationKind.CITY_BODY: ("Учреждение пилотирует в городе", "The institution pilots in the city"),
+            OrganisationKind.INVESTOR: ("Фонд инвестирует в компании, которые разрабатывают", "The fund invests in companies that develop"),
+            OrganisationKind.DEVELOPMENT_INSTITUTION: ("Институт развития поддерживает проекты, которые создают", "The development institution supports projects that build"),
+        }.get(kind, ("Компания разрабатывает и внедряет", "The company develops and deploys"))  # fmt: skip
+        ru = f"{lead[0]} {product[0]} {customer[0]}. Технологии: {', '.join(t[0] for t in techs)}."
+        en = (
+            f"{lead[1]} {product[1]} {customer[1]}. Technologies: {', '.join(t[1] for t in techs)}."
+        )
+        return ru, en
+
+    # one organisation ------------------------------------------------------------
+
+    def add(self, *, kind=None, legal_form=None, region=None, name=None, status=None, areas=None,
+            okved_main=None, website=True) -> dict:  # fmt: skip
+        r = self.rng
+        if kind is None:
+            kind = r.choices([k for k, _ in KIND_WEIGHTS], [w for _, w in KIND_WEIGHTS])[0]
+        if legal_form is None:
+            roll = r.random()
+            if kind in (OrganisationKind.COMPANY, OrganisationKind.STARTUP) and roll < 0.09:
+                legal_form = LegalForm.INDIVIDUAL_ENTREPRENEUR
+            elif kind in (OrganisationKind.COMPANY, OrganisationKind.STARTUP) and roll < 0.11:
+                legal_form = LegalForm.FOREIGN
+            else:
+                legal_form = LegalForm.LEGAL_ENTITY
+        if legal_form == LegalForm.FOREIGN:
+            region = None
+        elif region is None:
+            region = MOSCOW if kind == OrganisationKind.CITY_BODY else r.choice(self.regions)
+
+        # areas and OKVED
+        if areas is None:
+            first = r.choices(AREA_CODES, AREA_WEIGHTS)[0]
+            areas = [first]
+            if r.random() < 0.35:
+                areas.append(r.choices(AREA_CODES, AREA_WEIGHTS)[0])
+            if r.random() < 0.08:
+                areas.append(r.choice(AREA_CODES))
+            areas = list(dict.fromkeys(areas))
+        if kind == OrganisationKind.UNIVERSITY:
+            main = okved_main or r.choice(["85.22", "85.22", "85.23", "72.19"])
+        elif kind == OrganisationKind.RESEARCH_INSTITUTE:
+            main = okved_main or r.choice(["72.19", "72.19", "72.11", "72.19.9", "72.20"])
+        elif kind == OrganisationKind.CITY_BODY:
+            main = okved_main or r.choice(["84.11", "84.12", "84.13"])
+        elif kind == OrganisationKind.INVESTOR:
+            main = okved_main or r.choice(["64.99.3", "64.30", "66.30"])
+        elif kind == OrganisationKind.DEVELOPMENT_INSTITUTION:
+            main = okved_main or r.choice(["84.13", "64.99", "70.22", "82.99"])
+        else:
+            main = okved_main or r.choice(AREAS[areas[0]]["okved"])
+        extra = set()
+        for _n in range(r.choice([0, 1, 1, 2, 3])):
+            extra.add(r.choice(AREAS[r.choice(areas)]["okved"]))
+        if kind in (OrganisationKind.COMPANY, OrganisationKind.STARTUP) and r.random() < 0.4:
+            extra.add(r.choice(["72.19", "62.01", "70.22", "46.69", "74.90"]))
+        extra.discard(main)
+
+        # registration date and size
+        young = kind == OrganisationKind.STARTUP
+        reg_year = (
+            r.randint(2016, self.today.year - 1) if young else r.randint(1993, self.today.year - 2)
+        )
+        if kind in (OrganisationKind.UNIVERSITY, OrganisationKind.RESEARCH_INSTITUTE):
+            reg_year = r.randint(1992, 2005)  # re-registered after 1991, as real ones were
+        registered_on = date(reg_year, r.randint(1, 12), r.randint(1, 28))
+        employees, revenue = self._size(kind, legal_form)
+
+        # names and identifiers
+        second = areas[1] if len(areas) > 1 else None
+        inn = ogrn = None
+        kpp = foreign_number = ""
+        country = "RU"
+        if name is not None:
+            name_ru, name_en = name
+        if legal_form == LegalForm.INDIVIDUAL_ENTREPRENEUR:
+            person_ru, person_en = self._person()
+            if name is None:
+                name_ru, name_en = f"ИП {person_ru}", f"Individual entrepreneur {person_en}"
+            inn = self._unique(lambda: ids.person_inn(r, region[1]), self.inns)
+            ogrn = self._unique(lambda: ids.entrepreneur_ogrnip(r, reg_year, region[1]), self.ogrns)
+        elif legal_form == LegalForm.FOREIGN:
+            country, country_ru, suffix, pattern = r.choice(FOREIGN_COUNTRIES)
+            brand_ru, brand_en = self._brand()
+            if name is None:
+                name_ru, name_en = f"«{brand_ru}» ({country_ru})", f"{brand_en} {suffix}"
+            foreign_number = self._foreign_number(pattern)
+        else:
+            inn, ogrn, kpp = self._legal_ids(region, reg_year)
+            if name is None:
+                name_ru, name_en = self._name(kind, region, areas[0])
+        description_ru, description_en = self._description(areas[0], kind, name_ru, name_en, second)
+        slug = self._slug(name_en.split(" Individual")[0])
+        contact_ru, _contact_en = self._person()
+
+        org = {
+            "id": uuid7(),
+            "legal_form": legal_form,
+            "kind": kind,
+            "name_ru": name_ru,
+            "name_en": name_en,
+            "inn": inn,
+            "ogrn": ogrn,
+            "kpp": kpp,
+            "country": country,
+            "foreign_registration_number": foreign_number,
+            "region_id": region[0] if region else None,
+            "okved_main_id": main,
+            "okved_section": self.okved[main],
+            "registered_on": registered_on,
+            "employees": employees,
+            "sme_category": compute_sme_category(employees, revenue[-1] if revenue else None),
+            "website": f"https://{slug}.example" if website else "",
+            "description_ru": description_ru,
+            "description_en": description_en,
+            "contact_name": contact_ru,
+            "contact_email": f"info@{slug}.example",
+            "contact_phone": f"+7 495 {r.randint(100, 999)}-{r.randint(10, 99)}-{r.randint(10, 99)}",
+            "address": self._address(region, r),
+            "member_number": None,
+            "member_since": None,
+        }
+        # The model's own method, so the word search reads exactly what save() would have written.
+        org["search_document"] = Organisation.build_search_document(SimpleNamespace(**org))
+        self._membership(org, status, registered_on)
+        self.orgs.append(org)
+        pk = org["id"]
+        self.areas.extend({"organisation_id": pk, "priorityarea_id": code} for code in areas)
+        self.extra_okved.extend({"organisation_id": pk, "okvedcode_id": c} for c in sorted(extra))
+        for offset, amount in enumerate(revenue):
+            year = self.today.year - len(revenue) + offset
+            if year >= reg_year:
+                self.revenues.append({"organisation_id": pk, "year": year, "revenue_rub": amount})
+        return org
+
+    def _name(self, kind, region, area):
+        r = self.rng
+        brand_ru, brand_en = self._brand()
+        city_adj_ru, city_en = region[5], region[6]
+        if kind == OrganisationKind.CORPORATION:
+            if r.random() < 0.5:
+                return f"ПАО «{brand_ru}»", f"{brand_en} PJSC"
+            return f"АО «{brand_ru} Холдинг»", f"{brand_en} Holding JSC"
+        if kind == OrganisationKind.UNIVERSITY:
+            t_ru, t_en = r.choice(UNIVERSITY_TYPES)
+            return f"ФГАОУ ВО «{city_adj_ru} {t_ru} университет»", f"{city_en} {t_en} University"
+        if kind == OrganisationKind.RESEARCH_INSTITUTE:
+            f_ru, f_en, _area = r.choice(INSTITUTE_FIELDS)
+            return (
+                f"ФГБУН «Институт {f_ru} РАН»",
+                f"Institute of {f_en} of the Russian Academy of Sciences",
+            )
+        if kind == OrganisationKind.CITY_BODY:
+            f_ru, f_en, _area = r.choice(CITY_BODY_FIELDS)
+            return (
+                f"ГБУ города Москвы «Центр {f_ru}»",
+                f"Moscow Centre for {f_en} (state institution)",
+            )
+        if kind == OrganisationKind.INVESTOR:
+            return f"ООО «УК {brand_ru} Венчурс»", f"{brand_en} Ventures Management Company LLC"
+        if kind == OrganisationKind.DEVELOPMENT_INSTITUTION:
+            return f"АНО «Агентство развития {brand_ru}»", f"{brand_en} Development Agency"
+        if kind == OrganisationKind.OTHER:
+            return f"АНО «Центр компетенций {brand_ru}»", f"{brand_en} Competence Centre"
+        if r.random() < 0.85:
+            return f"ООО «{brand_ru}»", f"{brand_en} LLC"
+        return f"АО «{brand_ru}»", f"{brand_en} JSC"
+
+    @staticmethod
+    def _address(region, r) -> str:
+        if region is None:
+            return ""
+        city = "г. Москва" if region[0] == "RU-MOW" else f"г. {region[3]}"
+        return f"{city}, {r.choice(STREETS)}, д. {r.randint(1, 120)}"
+
+    def _size(self, kind, legal_form) -> tuple[int, list[Decimal]]:
+        """Staff and the revenue of the last three years, in roubles."""
+        r = self.rng
+        ranges = {
+            OrganisationKind.STARTUP: (2, 40, 0.3e6, 60e6),
+            OrganisationKind.COMPANY: (5, 400, 5e6, 1500e6),
+            OrganisationKind.CORPORATION: (300, 25000, 2e9, 150e9),
+            OrganisationKind.UNIVERSITY: (500, 9000, 1e9, 20e9),
+            OrganisationKind.RESEARCH_INSTITUTE: (60, 1500, 50e6, 3e9),
+            OrganisationKind.CITY_BODY: (40, 2000, 0, 0),
+            OrganisationKind.INVESTOR: (3, 60, 10e6, 500e6),
+            OrganisationKind.DEVELOPMENT_INSTITUTION: (20, 300, 50e6, 2e9),
+            OrganisationKind.OTHER: (3, 80, 2e6, 100e6),
+        }
+        lo, hi, rev_lo, rev_hi = ranges[kind]
+        if legal_form == LegalForm.INDIVIDUAL_ENTREPRENEUR:
+            lo, hi, rev_lo, rev_hi = 0, 12, 1e6, 40e6
+        employees = int(math.exp(r.uniform(math.log(lo + 1), math.log(hi + 1)))) - 1
+        if not rev_hi:
+            return employees, []
+        latest = math.exp(r.uniform(math.log(rev_lo), math.log(rev_hi)))
+        growth = r.uniform(0.85, 1.6)
+        revenue = [latest / growth**2, latest / growth, latest]
+        return employees, [Decimal(round(v, -3)).quantize(Decimal("0.01")) for v in revenue]
+
+    def _membership(self, org: dict, status, registered_on: date) -> None:
+        """Status, admission date, history rows, the application and its agreement acceptance."""
+        r = self.rng
+        pk = org["id"]
+        home = org["region_id"] == settings.CLUSTER_HOME_REGION
+        admitted_as = MembershipStatus.MEMBER if home else MembershipStatus.PARTNER
+        if status is None:
+            roll = r.random()
+            status = (
+                MembershipStatus.APPLICANT if roll < 0.03
+                else MembershipStatus.SUSPENDED if roll < 0.05
+                else MembershipStatus.WITHDRAWN if roll < 0.08
+                else admitted_as
+            )  # fmt: skip
+        # The cluster's register opened in 2019; partners from other regions since May 2020.
+        start = date(2019, 3, 1) if home else date(2020, 5, 15)
+        start = max(start, registered_on + timedelta(days=30))
+        span = max((self.today - start).days - 30, 1)
+        applied = start + timedelta(days=r.randint(0, span))
+        applied_at = datetime.combine(applied, dt_time(r.randint(6, 17), r.randint(0, 59)), UTC)
+        rejected = status == MembershipStatus.WITHDRAWN and r.random() < 0.3
+        org["status"] = status
+        if status == MembershipStatus.APPLICANT or rejected:
+            which = r.randrange(len(self.pending_reasons))
+            reason = self.pending_reasons[which]
+            checks = [dict(c) for c in self.checks_ok]
+            if which == 0:  # the applicant's e-mail is not confirmed
+                checks[2]["passed"] = None
+            else:  # a claim on an organisation someone else administers
+                checks.append({"code": "no_other_administrator", "passed": None, "message": reason})
+            self.applications.append({
+                "id": uuid7(), "organisation_id": pk, "checks": checks, "review_reason": reason,
+                "status": ApplicationStatus.REJECTED if rejected else ApplicationStatus.PENDING_REVIEW,
+                "decided_at": applied_at + timedelta(days=3) if rejected else None,
+                "decision_reason": "Сведения не подтверждены." if rejected else "",
+            })  # fmt: skip
+            if rejected:
+                self.history.append({
+                    "organisation_id": pk, "from_status": MembershipStatus.APPLICANT,
+                    "to_status": MembershipStatus.WITHDRAWN, "changed_at": applied_at + timedelta(days=3),
+                    "reason": "Заявка отклонена: сведения не подтверждены.",
+                })  # fmt: skip
+        else:
+            org["member_since"] = applied
+            org["_admitted_at"] = applied_at  # member numbers follow the admission order
+            self.applications.append({
+                "id": uuid7(), "organisation_id": pk, "status": ApplicationStatus.APPROVED,
+                "checks": self.checks_ok, "decided_at": applied_at,
+            })  # fmt: skip
+            self.history.append({
+                "organisation_id": pk, "from_status": MembershipStatus.APPLICANT, "to_status": admitted_as,
+                "changed_at": applied_at, "reason": "Все формальные проверки пройдены.",
+            })  # fmt: skip
+            if status in (MembershipStatus.SUSPENDED, MembershipStatus.WITHDRAWN):
+                later = applied_at + timedelta(
+                    days=r.randint(60, max(61, (self.today - applied).days))
+                )
+                later = max(min(later, self.now - timedelta(days=1)), applied_at)
+                reasons = (
+                    SUSPEND_REASONS if status == MembershipStatus.SUSPENDED else WITHDRAW_REASONS
+                )
+                self.history.append({
+                    "organisation_id": pk, "from_status": admitted_as, "to_status": status,
+                    "changed_at": later, "reason": r.choice(reasons),
+                })  # fmt: skip
+        self.acceptances.append({
+            "organisation_id": pk, "signer_label": org["contact_name"] or "demo",
+            "agreement_version": agreement.VERSION, "text_sha256": self.agreement_sha,
+            "accepted_at": applied_at,
+        })  # fmt: skip
+
+    # writing ---------------------------------------------------------------------
+
+    def number_members(self, start: int) -> int:
+        """Give admitted organisations member numbers in the order they were admitted; returns
+        the last number used."""
+        admitted = sorted(
+            (o for o in self.orgs if "_admitted_at" in o), key=lambda o: o["_admitted_at"]
+        )
+        prefix = settings.CLUSTER_MEMBER_NUMBER_PREFIX
+        number = start
+        for org in admitted:
+            number += 1
+            org["member_number"] = f"{prefix}-{number:06d}"
+        return number
+
+    def write(self, timings: dict[str, float]) -> None:
+        now = self.now
+        for name, model, rows in (
+            ("organisations", Organisation, self.orgs),
+            ("priority_areas", Organisation.priority_areas.through, self.areas),
+            ("okved_extra", Organisation.okved_extra.through, self.extra_okved),
+            ("revenues", AnnualRevenue, self.revenues),
+            ("history", MembershipStatusChange, self.history),
+            ("applications", MembershipApplication, self.applications),
+            ("acceptances", AgreementAcceptance, self.acceptances),
+        ):
+            began = time.perf_counter()
+            _insert(model, rows, now)
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
+
+
+def _converter(field, vendor: str):
+    """A function turning a Python value of ``field`` into what the driver takes, or None when
+    the value goes as it is. It yields what ``field.get_db_prep_save`` would (SQLite keeps UUIDs
+    as 32 hex digits and datetimes as naive UTC text; PostgreSQL's COPY takes the Python types
+    except JSON, which it reads as text), at a fraction of the cost per value."""
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.JSONField):
+        memo: dict[int, tuple] = {}  # most rows share a handful of identical check lists
+
+        def dump(value):
+            if value is None:
+                return None
+            hit = memo.get(id(value))
+            if hit is None or hit[0] is not value:
+                hit = memo[id(value)] = (value, json.dumps(value, cls=target.encoder))
+            return hit[1]
+
+        return dump
+    if vendor == "postgresql":
+        return None
+    if vendor == "sqlite":
+        if isinstance(target, models.UUIDField):
+            return lambda v: None if v is None else v.hex
+        if isinstance(target, models.DateTimeField):
+            return lambda v: None if v is None else str(v.astimezone(UTC).replace(tzinfo=None))
+        if isinstance(target, models.DateField):
+            return lambda v: None if v is None else v.isoformat()
+        if isinstance(target, models.DecimalField):
+            return lambda v: None if v is None else str(v)
+        return None
+    return lambda v: None if v is None else field.get_db_prep_save(v, connection)
+
+
+def _insert(model, rows: list[dict], now: datetime) -> None:
+    """Insert ``rows`` (dicts keyed by field attname) into ``model``'s table without model
+    instances: ``executemany`` on SQLite, ``COPY`` on PostgreSQL. A missing key takes the field's
+    default (``now`` for auto_now/auto_now_add timestamps)."""
+    if not rows:
+        return
+    vendor = connection.vendor
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    plan = []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            default = now
+        elif f.has_default() and not callable(f.default):
+            default = f.default
+        elif f.null or f.primary_key:
+            default = None
+        else:
+            default = f.get_default()
+        plan.append((f.attname, default, _converter(f, vendor)))
+    data = [
+        tuple(
+            (conv(row.get(name, default)) if conv else row.get(name, default))
+            for name, default, conv in plan
+        )
+        for row in rows
+    ]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in data:
+                    copy.write_row(values)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (model metadata)
+            for start in range(0, len(data), 10_000):
+                cursor.executemany(sql, data[start : start + 10_000])
+
+
+def _drop_fts_insert_trigger() -> bool:
+    """On SQLite, drop the per-row full-text trigger for the bulk insert (ensure_search_index
+    recreates it and rebuilds the index in one statement, which is several times faster)."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS registry_org_fts_insert")
+    return True
+
+
+def generate_organisations(count: int, seed: int = DEFAULT_SEED, *, use_trigger: bool = False):
+    """Add ``count`` demo organisations with their whole membership history, in one transaction.
+
+    Args:
+        count: how many organisations to add.
+        seed: the random seed; the same seed and the same starting state give the same data.
+        use_trigger: keep SQLite's per-row full-text trigger instead of rebuilding the index once
+            (for measuring the difference).
+    Returns:
+        ``(organisations, timings)``: the created organisations as row dicts, and seconds spent
+        per step.
+    """
+    timings: dict[str, float] = {}
+    began = time.perf_counter()
+    with transaction.atomic():
+        done = NumberSequence.objects.select_for_update().filter(name=DEMO_COUNTER).first()
+        done_count = done.value if done else 0
+        builder = _new_builder(random.Random(f"{seed}:{done_count}"))
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # millions of small objects: the cyclic collector would rescan them all
+        try:
+            for _n in range(count):
+                builder.add()
+            _finish(builder, timings, began, use_trigger, count)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+    return builder.orgs, timings
+
+
+def _new_builder(rng: random.Random) -> _Builder:
+    taken_inns = set(Organisation.objects.exclude(inn=None).values_list("inn", flat=True))
+    taken_ogrns = set(Organisation.objects.exclude(ogrn=None).values_list("ogrn", flat=True))
+    return _Builder(rng, timezone.localdate(), taken_inns, taken_ogrns)
+
+
+def _finish(
+    builder: _Builder, timings, began, use_trigger: bool, count: int, what: str = ""
+) -> None:
+    """Number the members, write every row, rebuild the search index, keep the counters."""
+    timings["build"] = time.perf_counter() - began
+    NumberSequence.objects.get_or_create(name=MEMBER_SEQUENCE)
+    seq = NumberSequence.objects.select_for_update().get(name=MEMBER_SEQUENCE)
+    numbers = Organisation.objects.exclude(member_number=None).values_list(
+        "member_number", flat=True
+    )
+    existing_max = max(
+        [seq.value] + [int(n.rsplit("-", 1)[1]) for n in numbers if n.rsplit("-", 1)[-1].isdigit()]
+    )
+    last = builder.number_members(existing_max)
+    NumberSequence.objects.filter(name=MEMBER_SEQUENCE).update(value=last)
+    dropped = False if use_trigger else _drop_fts_insert_trigger()
+    builder.write(timings)
+    began_index = time.perf_counter()
+    if dropped:  # PostgreSQL's GIN index is maintained as rows arrive
+        search.ensure_search_index()
+    timings["search_index"] = time.perf_counter() - began_index
+    NumberSequence.objects.get_or_create(name=DEMO_COUNTER)
+    NumberSequence.objects.filter(name=DEMO_COUNTER).update(value=F("value") + count)
+    AuditEvent.objects.create(
+        actor_label="system",
+        action="demo.generated",
+        object_type="registry.organisation",
+        object_id="*",
+        summary=what or f"{count} demo organisations generated",
+        after={
+            "organisations": len(builder.orgs),
+            "applications": len(builder.applications),
+            "status_changes": len(builder.history),
+        },  # fmt: skip
+    )
+
+
+# --------------------------------------------------------------------------- people
+
+
+def _credentials_path():
+    return settings.VAR_DIR / "demo-credentials.json"
+
+
+def _read_credentials() -> dict:
+    try:
+        return json.loads(_credentials_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _ensure_users(previous: dict) -> tuple[dict, dict[str, User]]:
+    """A confirmed user for each role; a password is kept while it still works."""
+    old = previous.get("users", {}) if isinstance(previous, dict) else {}
+    users, accounts = {}, {}
+    now = timezone.now()
+    for role in ROLES:
+        email = f"{role.replace('_', '-')}@{EMAIL_DOMAIN}"
+        user = User.objects.filter(email=email).first()
+        known = (old.get(role) or {}).get("password")
+        if user is None:
+            user = User(email=email)
+        password = known if known and user.pk and user.check_password(known) else None
+        user.full_name = {
+            "fund_operator": "Оператор Фонда (демо)", "expert": "Эксперт (демо)",
+            "board_member": "Член наблюдательного совета (демо)",
+            "testsite_owner": "Владелец испытательной площадки (демо)",
+            "administrator": "Администратор (демо)", "member": "Участник кластера (демо)",
+        }[role]  # fmt: skip
+        user.platform_role = role if role != "member" else PlatformRole.MEMBER
+        user.is_staff = user.is_superuser = role == "administrator"
+        user.is_active = True
+        user.email_confirmed_at = user.email_confirmed_at or now
+        if password is None:
+            password = f"demo-{role.replace('_', '-')}-{secrets.token_urlsafe(9)}"
+            user.set_password(password)
+        user.save()
+        users[role] = {"email": email, "password": password}
+        accounts[role] = user
+    return users, accounts
+
+
+def _special_organisations(
+    accounts: dict[str, User],
+) -> tuple[Organisation, Organisation, Organisation]:
+    """The demo member user's company, the test-site owner's city body and the integration."""
+    wanted = {
+        "member": ("ООО «Демо Инновации»", "Demo Innovations LLC"),
+        "testsite": ("ГБУ города Москвы «Городская испытательная площадка»", "Moscow City Test Site (state institution)"),
+        "integration": (INTEGRATION_NAME_RU, INTEGRATION_NAME_EN),
+    }  # fmt: skip
+    found = {
+        o.name_ru: o
+        for o in Organisation.objects.filter(name_ru__in=[v[0] for v in wanted.values()])
+    }
+    missing = [key for key, (ru, _en) in wanted.items() if ru not in found]
+    if missing:
+        timings: dict[str, float] = {}
+        began = time.perf_counter()
+        done = (
+            NumberSequence.objects.filter(name=DEMO_COUNTER).values_list("value", flat=True).first()
+        )
+        builder = _new_builder(random.Random(f"special:{done or 0}"))
+        specs = {
+            "member": {"kind": OrganisationKind.STARTUP, "legal_form": LegalForm.LEGAL_ENTITY, "region": MOSCOW,
+                           "status": MembershipStatus.MEMBER, "areas": ["ict", "medicine"], "okved_main": "62.01"},
+            "testsite": {"kind": OrganisationKind.CITY_BODY, "legal_form": LegalForm.LEGAL_ENTITY, "region": MOSCOW,
+                             "status": MembershipStatus.MEMBER, "areas": ["transport", "ict"], "okved_main": "84.13"},
+            "integration": {"kind": OrganisationKind.DEVELOPMENT_INSTITUTION, "legal_form": LegalForm.LEGAL_ENTITY,
+                                "region": PARTNER_REGIONS[0], "status": MembershipStatus.PARTNER,
+                                "areas": ["ict", "fintech"], "okved_main": "63.12"},
+        }  # fmt: skip
+        for key in missing:
+            builder.add(name=wanted[key], **specs[key])
+        _finish(builder, timings, began, use_trigger=False, count=0,
+                what="demo organisations of the demo users and the integration created")  # fmt: skip
+        found.update(
+            {
+                o.name_ru: o
+                for o in Organisation.objects.filter(pk__in=[r["id"] for r in builder.orgs])
+            }
+        )
+    member_org = found[wanted["member"][0]]
+    testsite_org = found[wanted["testsite"][0]]
+    integration = found[wanted["integration"][0]]
+    for org, role in (
+        (member_org, "member"),
+        (testsite_org, "testsite_owner"),
+        (integration, "administrator"),
+    ):
+        OrganisationRole.objects.get_or_create(
+            organisation=org, user=accounts[role], role=OrgRole.OWNER
+        )
+    return member_org, testsite_org, integration
+
+
+def _ensure_token(previous: dict, admin: User, integration: Organisation) -> str:
+    """The integration's raw key: the one in the credentials file while its hash matches an
+    active token, otherwise a newly issued one (only hashes are stored in the database)."""
+    from innocluster.accounts.services import issue_api_token
+
+    raw = previous.get("api_token") if isinstance(previous, dict) else None
+    if (
+        raw
+        and ApiToken.objects.active()
+        .filter(key_hash=hash_token(raw), organisation=integration)
+        .exists()
+    ):
+        return raw
+    _token, raw = issue_api_token(admin, integration, TOKEN_NAME, ["read", "join"])
+    return raw
+
+
+def _write_credentials(data: dict) -> str:
+    path = _credentials_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return str(path)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def run(
+    orgs: int = 300, seed: int = DEFAULT_SEED, *, users: bool = True, use_trigger: bool = False
+) -> DemoResult:
+    """Bring the demo data up to ``orgs`` organisations and (unless ``users`` is false) make sure
+    the demo users, the integration's token and var/demo-credentials.json exist.
+
+    Returns:
+        What was done, with the credentials when users were handled.
+    """
+    result = DemoResult()
+    began = time.perf_counter()
+    done = (
+        NumberSequence.objects.filter(name=DEMO_COUNTER).values_list("value", flat=True).first()
+        or 0
+    )
+    to_create = max(0, orgs - done)
+    if to_create:
+        _orgs, result.timings = generate_organisations(to_create, seed, use_trigger=use_trigger)
+    result.created_organisations = to_create
+    result.seconds = time.perf_counter() - began
+    if users:
+        with transaction.atomic():
+            previous = _read_credentials()
+            credentials_users, accounts = _ensure_users(previous)
+            _member, _testsite, integration = _special_organisations(accounts)
+            raw = _ensure_token(previous, accounts["administrator"], integration)
+        result.credentials = {"users": credentials_users, "api_token": raw}
+        result.credentials_path = _write_credentials(result.credentials)
+    result.total_demo_organisations = (
+        NumberSequence.objects.filter(name=DEMO_COUNTER).values_list("value", flat=True).first()
+        or 0
+    )
+    return result
