@@ -79,11 +79,14 @@ def browser(playwright_instance):
 def browser_db(transactional_db):
     """The live server reads committed data, so browser tests use transactional_db; its flush
     empties the reference tables, so load them again when they are gone."""
+    from django.core.cache import cache
+
     from innocluster.registry.models import PriorityArea
     from innocluster.registry.reference import load_all
 
     if not PriorityArea.objects.exists():
         load_all()
+    cache.clear()  # the home page caches the registry's numbers
 
 
 @pytest.fixture

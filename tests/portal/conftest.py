@@ -18,3 +18,11 @@ def en_client() -> Client:
 def signed_in(client: Client, user) -> Client:
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statistics_cache():
+    """The home and statistics pages cache the registry's numbers for a minute."""
+    from django.core.cache import cache
+
+    cache.clear()

