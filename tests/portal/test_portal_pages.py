@@ -97,3 +97,11 @@ def test_every_form_control_has_a_label(signed_in):
         ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html)
         for control_id in ids:
             assert f'for="{control_id}"' in html, (url, control_id)
+
+
+def test_not_found_page_uses_the_layout_in_both_languages(client, en_client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Страница не найдена" in html and 'href="#main"' in html
+    assert "Page not found" in en_client.get("/no-such-page/").content.decode()

@@ -3,6 +3,7 @@ selector, render; services' errors are shown next to the fields they name."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -254,7 +255,8 @@ def join(request):
         {
             "form": form,
             "duplicate": duplicate,
-            "agreement_text": agreement.text(language),
+            # Shown as plain text: the Markdown heading marks are dropped.
+            "agreement_text": re.sub(r"^#+\s*", "", agreement.text(language), flags=re.MULTILINE),
             "agreement_version": agreement.VERSION,
             "okved_codes": _okved_codes(),
         },
