@@ -152,3 +152,19 @@ def test_foreign_organisation_becomes_a_partner(signed_in):
     org = Organisation.objects.get()
     assert org.status == "partner"
     assert org.member_number in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"employees": "many"}, "employees"), ({"employees": "-3"}, "employees"),
+     ({"revenue_last_year": "-5"}, "revenue_last_year"), ({"registered_on": "2999-01-01"}, "registered_on"),
+     ({"website": "ftp://x"}, "website"), ({"okved_main": "99.99"}, "okved_main"),
+     ({"region": "RU-XXX"}, "region"), ({"priority_areas": ["space"]}, "priority_areas"),
+     ({"legal_form": "alien"}, "legal_form"), ({"name_ru": ""}, "name_ru"),
+     ({"ogrn": "1027700132195"[:-1] + "0"}, "ogrn")],
+)  # fmt: skip
+def test_each_bad_field_is_reported_next_to_it(signed_in, overrides, field):
+    response = signed_in.post("/join/", join_data(**overrides))
+    assert response.status_code in (400, 422)
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert Organisation.objects.count() == 0

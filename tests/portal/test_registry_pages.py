@@ -228,3 +228,15 @@ def test_home_page_shows_key_numbers_and_the_ways_in(client, en_client):
     assert '<span class="figure">3</span>' in html
     html = en_client.get("/").content.decode()
     assert "Join the cluster" in html and '<html lang="en"' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": '"('}, {"q": "* OR NEAR("}, {"q": "x" * 201}, {"q": "\x00"}, {"region": "<script>"},
+     {"area": "nope"}, {"page": "-1"}, {"okved_section": "ы"}, {"q": "  "}],
+)  # fmt: skip
+def test_malformed_registry_queries_never_fail(client, params):
+    MemberOrganisationFactory()
+    response = client.get("/registry/", params)
+    assert response.status_code in (200, 400)
+    assert "<script>" not in response.content.decode().split("</header>")[1]
