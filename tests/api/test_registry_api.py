@@ -243,9 +243,20 @@ def test_application_status_is_404_to_others(client):
         OrganisationInput(**body), JoinRequest(applicant=applicant, accept_agreement=True)
     )
     client.force_login(applicant)
-    response = client.get(f"/api/v1/membership-applications/{application.id}")
+    response = client.get(
+        f"/api/v1/membership-applications/{application.id}", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.json()["status"] == "pending_review"
-    assert "e-mail" in response.json()["review_reason"]
+    assert response.json()["review_reason"] == "The applicant has not confirmed the e-mail address."
+    assert response.json()["checks"][2] == {
+        "code": "contact_confirmed",
+        "passed": None,
+        "message": "The applicant's e-mail is not confirmed yet.",
+    }
+    in_russian = client.get(
+        f"/api/v1/membership-applications/{application.id}", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert in_russian.json()["review_reason"] == "Заявитель не подтвердил адрес электронной почты."
     client.force_login(UserFactory())
     assert client.get(f"/api/v1/membership-applications/{application.id}").status_code == 404
 

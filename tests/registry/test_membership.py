@@ -3,6 +3,7 @@
 import random
 
 import pytest
+from django.utils import translation
 
 from innocluster.core.errors import Conflict, NotPermitted, ValidationFailed
 from innocluster.core.models import AuditEvent
@@ -157,7 +158,18 @@ def test_unconfirmed_email_goes_to_review_and_is_admitted_after_confirmation(db)
     applicant = UnconfirmedUserFactory()
     application = join(applicant)
     assert application.status == "pending_review"
-    assert "e-mail" in application.review_reason
+    with translation.override("en"):
+        assert (
+            application.review_reason_display
+            == "The applicant has not confirmed the e-mail address."
+        )
+    with translation.override("ru"):
+        assert (
+            application.review_reason_display == "Заявитель не подтвердил адрес электронной почты."
+        )
+    assert (
+        application.review_reason == "Заявитель не подтвердил адрес электронной почты."
+    )  # the record
     assert application.organisation.status == "applicant"
     confirm_email(confirmation_token(applicant))
     application.refresh_from_db()
@@ -172,6 +184,12 @@ def test_claim_of_administered_organisation_goes_to_operators(user, operator):
     claim = join(claimant, company(inn=data.inn, ogrn=data.ogrn), claim=True)
     assert claim.status == "pending_review"
     assert user.email in claim.review_reason
+    with translation.override("en"):
+        assert (
+            claim.review_reason_display
+            == f"Claim on an organisation that is already administered by {user.email}."
+        )
+        assert claim.checks_display[-1]["message"] == f"Already administered by {user.email}."
     approve_application(operator, claim, "Confirmed by phone with the director")
     assert claim.organisation.roles.get(user=claimant).role == "owner"
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from innocluster.core.audit import record_event, snapshot
@@ -22,6 +22,7 @@ from innocluster.core.errors import Conflict, FieldError, NotPermitted, Validati
 from innocluster.core.sequences import next_number
 
 from . import agreement
+from .checks import make_check, review_reasons
 from .choices import (
     ADMITTED_STATUSES,
     PUBLIC_STATUSES,
@@ -535,66 +536,28 @@ def _token_label(token) -> str:
 
 def _formal_checks(org: Organisation, actor, token, other_owners) -> tuple[list[dict], list[str]]:
     """The automatic checks of a membership application; the second list holds the reasons a
-    person must decide."""
-    checks = [{"code": "identifiers_valid", "passed": True, "message": _("Identifiers are valid.")}]
-    review = []
-    if org.status in (MembershipStatus.MEMBER, MembershipStatus.PARTNER) and not other_owners:
-        checks.append(
-            {
-                "code": "not_already_member",
-                "passed": True,
-                "message": _("Already admitted; the claim gives access."),
-            }
-        )
+    person must decide (in the platform's default language, as the record keeps them)."""
+    checks = [make_check("identifiers_valid", "ok", True)]
+    if org.status in ADMITTED_STATUSES and not other_owners:
+        checks.append(make_check("not_already_member", "claim_access", True))
     elif org.status == MembershipStatus.SUSPENDED:
-        checks.append(
-            {"code": "not_already_member", "passed": None, "message": _("Membership is suspended.")}
-        )
-        review.append(_("The organisation's membership is suspended."))
+        checks.append(make_check("not_already_member", "suspended", None))
     else:
-        checks.append(
-            {"code": "not_already_member", "passed": True, "message": _("Not yet a member.")}
-        )
+        checks.append(make_check("not_already_member", "ok", True))
     if token is not None:
-        checks.append({
-            "code": "contact_confirmed", "passed": True,
-            "message": _("The contact e-mail was confirmed by the partner platform %(name)s.") % {"name": token.organisation.name_ru},
-        })  # fmt: skip
+        checks.append(
+            make_check("contact_confirmed", "by_partner", True, name=token.organisation.name_ru)
+        )
     elif actor is not None and actor.email_confirmed:
-        checks.append(
-            {
-                "code": "contact_confirmed",
-                "passed": True,
-                "message": _("The contact e-mail is confirmed."),
-            }
-        )
+        checks.append(make_check("contact_confirmed", "ok", True))
     else:
-        checks.append(
-            {
-                "code": "contact_confirmed",
-                "passed": None,
-                "message": _("The applicant's e-mail is not confirmed yet."),
-            }
-        )
-        review.append(_("The applicant has not confirmed the e-mail address."))
-    checks.append(
-        {
-            "code": "agreement_accepted",
-            "passed": True,
-            "message": _("The accession agreement is accepted."),
-        }
-    )
+        checks.append(make_check("contact_confirmed", "unconfirmed", None))
+    checks.append(make_check("agreement_accepted", "ok", True))
     if other_owners:
         names = ", ".join(role.user.email for role in other_owners)
-        checks.append(
-            {
-                "code": "no_other_administrator",
-                "passed": None,
-                "message": _("Already administered by %s.") % names,
-            }
-        )
-        review.append(_("Claim on an organisation that is already administered by %s.") % names)
-    return checks, review
+        checks.append(make_check("no_other_administrator", "administered", None, names=names))
+    with translation.override(settings.LANGUAGE_CODE):
+        return checks, review_reasons(checks)
 
 
 def confirm_pending_after_email(actor) -> list[MembershipApplication]:

@@ -72,6 +72,22 @@ class MembershipApplication(BaseModel):
     def __str__(self) -> str:
         return f"{self.organisation} — {self.get_status_display()}"
 
+    @property
+    def checks_display(self) -> list[dict]:
+        """The checks with their messages in the active language."""
+        from ..checks import describe
+
+        return [{**check, "message": describe(check)} for check in self.checks or []]
+
+    @property
+    def review_reason_display(self) -> str:
+        """Why a person must decide, in the active language."""
+        from ..checks import review_reasons
+
+        if self.status != "pending_review" and not self.review_reason:
+            return ""
+        return "\n".join(review_reasons(self.checks or [])) or self.review_reason
+
 
 class AgreementAcceptance(models.Model):
     """Acceptance of the accession agreement as a simple electronic signature (63-FZ art. 9):
