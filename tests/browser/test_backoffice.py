@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from innocluster.registry.checks import make_check
 from innocluster.registry.models import MembershipApplication
 from tests.accounts.factories import FundOperatorFactory, UserFactory
 from tests.browser.conftest import axe_check, login, use_a11y, use_language
@@ -20,8 +21,8 @@ MODES = [
                         "images": False}, id="en-blue-on-cyan"),
 ]  # fmt: skip
 CHECKS = [
-    {"code": "identifiers_valid", "passed": True, "message": "Identifiers are valid."},
-    {"code": "contact_confirmed", "passed": None, "message": "The e-mail is not confirmed yet."},
+    make_check("identifiers_valid", "ok", True),
+    make_check("contact_confirmed", "unconfirmed", None),
 ]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from innocluster.core.errors import Conflict
 from innocluster.core.models import AuditEvent
 from innocluster.registry import backoffice_views, services
+from innocluster.registry.checks import make_check
 from innocluster.registry.models import MembershipApplication, Organisation
 from tests.accounts.factories import (
     AdministratorFactory,
@@ -30,8 +31,8 @@ from tests.registry.factories import (
 pytestmark = pytest.mark.django_db
 
 CHECKS = [
-    {"code": "identifiers_valid", "passed": True, "message": "Identifiers are valid."},
-    {"code": "contact_confirmed", "passed": None, "message": "The e-mail is not confirmed yet."},
+    make_check("identifiers_valid", "ok", True),
+    make_check("contact_confirmed", "unconfirmed", None),
 ]
 
 
@@ -124,8 +125,12 @@ def test_administrators_are_fund_staff_too(client):
 
 def test_back_office_speaks_russian_by_default(client, operator):
     client.force_login(operator)
+    pending()
     html = client.get(reverse("backoffice:queue")).content.decode()
     assert '<html lang="ru"' in html
+    # The checks are shown in the reader's language, not as stored.
+    assert "Электронная почта заявителя ещё не подтверждена." in html
+    assert "e-mail is not confirmed yet." not in html
 
 
 def test_back_office_pages_are_not_cached(staff_client):
@@ -145,7 +150,7 @@ def test_operator_sees_the_waiting_applications_with_checks_and_reason(staff_cli
     html = response.content.decode()
     assert "ООО «Ждёт решения»" in html and "ООО «Уже принято»" not in html
     assert "The applicant has not confirmed the e-mail address." in html
-    assert "The e-mail is not confirmed yet." in html
+    assert "applicant&#x27;s e-mail is not confirmed yet." in html
     assert reverse("backoffice:application", args=[waiting.pk]) in html
     assert '<th scope="col">' in html and "<caption>" in html
     # An empty status means every status.
@@ -205,7 +210,7 @@ def test_detail_shows_checks_and_reason(staff_client):
     response = staff_client.get(reverse("backoffice:application", args=[application.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "ООО «Деталь»" in html and "The e-mail is not confirmed yet." in html
+    assert "ООО «Деталь»" in html and "applicant&#x27;s e-mail is not confirmed yet." in html
     assert "The applicant has not confirmed the e-mail address." in html
     assert 'name="decision" value="approve"' in html and 'name="decision" value="reject"' in html
     assert '<label for="id_reason">' in html

@@ -87,7 +87,7 @@ def _queue(request, filter_form: ApplicationFilterForm, bulk_form: BulkDecisionF
         status = 400
     page_obj = _page(request, applications)
     for application in page_obj.object_list:
-        checks = application.checks if isinstance(application.checks, list) else []
+        checks = application.checks_display  # messages in the reader's language
         application.passed_checks = [c for c in checks if c.get("passed") is True]
         application.open_checks = [c for c in checks if c.get("passed") is not True]
     return render(
