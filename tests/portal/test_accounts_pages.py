@@ -83,3 +83,19 @@ def test_unconfirmed_user_may_ask_for_the_link_again(client):
     response = client.post("/accounts/me/resend-confirmation/", follow=True)
     assert response.status_code == 200
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [user.email]
+
+
+def test_signed_in_user_on_the_login_page_goes_to_the_account(client, user):
+    client.force_login(user)
+    response = client.get("/accounts/login/", {"next": "/accounts/login/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/me/"
+    response = client.get("/accounts/login/", {"next": "/registry/"})
+    assert response["Location"] == "/registry/"
+
+
+def test_login_next_must_stay_on_this_site(client, user):
+    response = client.post(
+        "/accounts/login/?next=https://evil.example/",
+        {"username": user.email, "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/accounts/me/"

@@ -23,6 +23,11 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_redirect_url(self):
+        """``next``, unless it points back to this page (that would loop once signed in)."""
+        url = super().get_redirect_url()
+        return "" if url and url.split("?")[0] == self.request.path else url
+
 
 class LogoutView(auth_views.LogoutView):
     """Sign-out is a POST (Django 5 refuses GET)."""
