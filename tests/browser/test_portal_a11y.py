@@ -30,3 +30,17 @@ def test_public_pages_have_no_serious_axe_violations(page, language, a11y):
         page.goto(url)
         assert page.locator("html").get_attribute("lang") == language
         axe_check(page, f"{url} [{language}, {a11y}]")
+
+
+@pytest.mark.parametrize("a11y", [None, {"scheme": "white_on_black", "font_size": "large"}])
+def test_registry_pagination_and_filter_errors_have_no_serious_violations(page, a11y):
+    MemberOrganisationFactory.create_batch(26)
+    if a11y:
+        use_a11y(page, **a11y)
+    page.goto("/registry/?page=2")
+    assert page.locator(".pagination [aria-current=page]").inner_text().strip().endswith("2")
+    axe_check(page, f"registry page 2 [{a11y}]")
+    response = page.goto("/registry/?kind=spaceship")
+    assert response.status == 400
+    assert page.locator("#id_kind_error").is_visible()
+    axe_check(page, f"registry with a bad filter [{a11y}]")
