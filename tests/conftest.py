@@ -46,10 +46,11 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
 
 
 @pytest.fixture(autouse=True)
-def _tasks_run_immediately(settings):
-    """Background tasks run inline in tests; tests of the worker itself switch the database
-    backend back on."""
+def _fast_test_settings(settings):
+    """Background tasks run inline (tests of the worker itself switch the database backend back
+    on), and passwords hash fast: the suite creates thousands of users."""
     settings.TASKS = IMMEDIATE_TASKS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -442,6 +442,10 @@ def test_member_export_streams_the_search_result_with_contacts(staff_client, org
     everything = staff_client.get(reverse("backoffice:members_export"))
     text = b"".join(everything.streaming_content).decode()
     assert "ООО «Заявитель»" in text and "ООО «Вышедший»" in text
+    downloads = AuditEvent.objects.filter(action="export.members_with_contacts").order_by(
+        "occurred_at"
+    )
+    assert [e.after for e in downloads] == [{"status": "member"}, {}]
 
 
 def test_member_search_query_count_does_not_grow(staff_client, django_assert_max_num_queries):

@@ -66,3 +66,16 @@ def history_of(obj: models.Model):
     return AuditEvent.objects.filter(
         object_type=object_type_of(obj), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def record_export(*, actor, kind: str, params: dict) -> AuditEvent:
+    """Record that ``actor`` downloaded personal data (an export with contacts): who, when, which
+    export and with which filters."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=getattr(actor, "email", "") or "system",
+        action=f"export.{kind}",
+        object_type="export",
+        object_id=kind,
+        after=_jsonable(params),
+    )

@@ -253,7 +253,7 @@ def member_export(request):
     form, registry_filter = _member_search(request)
     if registry_filter is None:
         return member_search(request)
-    organisations = selectors.registry_list(request.user, registry_filter, staff_view=True)
+    organisations = services.export_members_with_contacts(request.user, registry_filter)
     response = StreamingHttpResponse(
         exports.stream_csv(organisations, private=True, spreadsheet_safe=True),
         content_type="text/csv; charset=utf-8; header=present",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "registry_organisation_fts"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -59,18 +60,25 @@ def filter_by_words(queryset, query: str):
     words = search_words(query)
     if not words:
         return queryset
-    table = queryset.model._meta.db_table
+    # A subquery on the primary key (not a where-clause naming the table) stays correct when the
+    # queryset is itself nested in another query, where Django renames the table.
     if connection.vendor == "sqlite":
         match = " AND ".join(f'"{w}"*' for w in words)
-        return queryset.extra(
-            where=[f"{table}.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
-            params=[match],
+        return queryset.filter(
+            pk__in=RawSQL(
+                f"SELECT id FROM registry_organisation WHERE rowid IN"
+                f" (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                [match],
+            )
         )
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{w}:*" for w in words)
-        return queryset.extra(
-            where=[f"to_tsvector('simple', {table}.search_document) @@ to_tsquery('simple', %s)"],
-            params=[tsquery],
+        return queryset.filter(
+            pk__in=RawSQL(
+                "SELECT id FROM registry_organisation"
+                " WHERE to_tsvector('simple', search_document) @@ to_tsquery('simple', %s)",
+                [tsquery],
+            )
         )
     for word in words:  # any other database: a plain substring scan
         queryset = queryset.filter(search_document__contains=word)

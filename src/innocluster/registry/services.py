@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from innocluster.core.audit import record_event, snapshot
+from innocluster.core.audit import record_event, record_export, snapshot
 from innocluster.core.errors import Conflict, FieldError, NotPermitted, ValidationFailed
 from innocluster.core.sequences import next_number
 
@@ -699,11 +699,15 @@ def bulk_decide(actor, applications: QuerySet, decision: str, reason: str) -> Bu
         raise ValidationFailed(
             [FieldError("reason", _("Give the reason for the rejection."), "required")]
         )
-    decided, skipped = 0, []
-    for application in (
+    # Take the ids first: deciding changes the very rows a live cursor would be scanning.
+    pending_ids = list(
         applications.filter(status=ApplicationStatus.PENDING_REVIEW)
         .order_by("created_at")
-        .iterator()
+        .values_list("pk", flat=True)
+    )
+    decided, skipped = 0, []
+    for application in MembershipApplication.objects.filter(pk__in=pending_ids).order_by(
+        "created_at"
     ):
         try:
             if decision == "approve":
@@ -789,3 +793,13 @@ def update_organisation(actor, org: Organisation, data: OrganisationInput) -> Or
             after=snapshot(org, ORGANISATION_AUDIT_FIELDS),
         )
     return org
+
+
+def export_members_with_contacts(actor, registry_filter) -> QuerySet:
+    """The back office's member export (contacts included): Fund staff only, and audited, since
+    it hands out personal data."""
+    from .selectors import registry_list
+
+    _require_fund_staff(actor)
+    record_export(actor=actor, kind="members_with_contacts", params=registry_filter.as_params())
+    return registry_list(actor, registry_filter, staff_view=True)

@@ -66,6 +66,7 @@ class MembershipApplication(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]  # the operators' queue
         verbose_name = _("membership application")
         verbose_name_plural = _("membership applications")
 
