@@ -168,3 +168,15 @@ def test_each_bad_field_is_reported_next_to_it(signed_in, overrides, field):
     assert response.status_code in (400, 422)
     assert f'id="id_{field}_error"' in response.content.decode()
     assert Organisation.objects.count() == 0
+
+
+def test_application_page_shows_checks_in_the_readers_language(client):
+    client.force_login(UnconfirmedUserFactory())
+    client.post("/join/", join_data())
+    application = MembershipApplication.objects.get()
+    client.cookies["ic_lang"] = "en"
+    html = client.get(f"/join/applications/{application.id}/").content.decode()
+    assert "Waiting for the Fund" in html and "Needs review" in html
+    client.cookies["ic_lang"] = "ru"
+    html = client.get(f"/join/applications/{application.id}/").content.decode()
+    assert "Требует рассмотрения" in html and "Ожидает рассмотрения Фондом" in html
