@@ -45,6 +45,8 @@ BENCH_VAR = ROOT / "var" / "bench"
 PG_URL = "postgres://postgres@127.0.0.1:5432/innocluster_bench"
 PG_ADMIN = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 SEARCH_TARGET_MS = 50.0
+# Everything after this line in docs/benchmarks.md is written by hand and kept on regeneration.
+NOTES_MARKER = "<!-- analysis: written by hand, kept by bench/run.py -->\n"
 RATIO_TARGET = 0.3
 
 # Words people search for: technology keywords, some as prefixes, in both languages.
@@ -412,6 +414,7 @@ def machine(pg_version: str) -> dict:
 
 
 def bench_database(database: str, args) -> dict:
+    load_before = os.getloadavg()[0]
     var_dir = BENCH_VAR / database
     shutil.rmtree(var_dir, ignore_errors=True)
     var_dir.mkdir(parents=True)
@@ -430,7 +433,8 @@ def bench_database(database: str, args) -> dict:
     paths = run_child("paths", env, seed=args.seed)
     log(f"{database}: load test ({args.duration} s each, {args.connections} connections)")
     load = load_test(env, paths, args)
-    return {"generate": generated, "search": search, "load": load}
+    loadavg = (load_before, os.getloadavg()[0])
+    return {"generate": generated, "search": search, "load": load, "loadavg": loadavg}
 
 
 def trigger_comparison(args) -> dict:
@@ -486,7 +490,12 @@ def write_report(
         "",
         "Load generator, server and database share the two cores, so absolute requests/s are lower "
         "than on separate machines; the ratios to the trivial view, measured in the same run on the "
-        "same server, are the comparable numbers.",
+        "same server, are the comparable numbers. The machine is shared with other work; its "
+        "1-minute load average at the start and end of each database's run: "
+        + "; ".join(
+            f"{db} {r['loadavg'][0]:.1f} → {r['loadavg'][1]:.1f}" for db, r in results.items()
+        )
+        + " (2.0 = both cores busy).",
         "",
         f"## Results at {args.orgs:,} organisations",
         "",
@@ -574,7 +583,10 @@ def write_report(
     for db, r in results.items():
         lines += [f"{db}, `q=нейросети&region=RU-MOW&kind=startup`, page 1:", "", "```sql",
                   r["search"]["target_sql"], "```", "", "```", *r["search"]["target_plan"], "```", ""]  # fmt: skip
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kept = ""
+    if path.exists() and NOTES_MARKER in path.read_text(encoding="utf-8"):
+        kept = path.read_text(encoding="utf-8").split(NOTES_MARKER, 1)[1]
+    path.write_text("\n".join(lines) + "\n" + NOTES_MARKER + kept, encoding="utf-8")
 
 
 def main() -> None:
@@ -583,7 +595,7 @@ def main() -> None:
     )
     parser.add_argument("--orgs", type=int, default=100_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--queries", type=int, default=200, help="search queries per case")
+    parser.add_argument("--queries", type=int, default=150, help="search queries per case")
     parser.add_argument("--search-warmup", type=int, default=20)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
     parser.add_argument("--warmup-seconds", type=int, default=3)

@@ -57,7 +57,7 @@ from ..models import (
     OrganisationRole,
 )
 from ..sme import compute_sme_category
-from .rows import insert_rows
+from .rows import indexes_deferred, insert_rows
 from .vocabulary import (
     AREA_CODES,
     AREA_WEIGHTS,
@@ -489,9 +489,8 @@ class _Builder:
             org["member_number"] = f"{prefix}-{number:06d}"
         return number
 
-    def write(self, timings: dict[str, float]) -> None:
-        now = self.now
-        for name, model, rows in (
+    def _targets(self):
+        return (
             ("organisations", Organisation, self.orgs),
             ("priority_areas", Organisation.priority_areas.through, self.areas),
             ("okved_extra", Organisation.okved_extra.through, self.extra_okved),
@@ -499,7 +498,14 @@ class _Builder:
             ("history", MembershipStatusChange, self.history),
             ("applications", MembershipApplication, self.applications),
             ("acceptances", AgreementAcceptance, self.acceptances),
-        ):
+        )
+
+    def tables(self) -> list[str]:
+        return [model._meta.db_table for _name, model, _rows in self._targets()]
+
+    def write(self, timings: dict[str, float]) -> None:
+        now = self.now
+        for name, model, rows in self._targets():
             began = time.perf_counter()
             insert_rows(model, rows, now)
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
@@ -589,7 +595,13 @@ def _finish(
     last = builder.number_members(existing_max)
     NumberSequence.objects.filter(name=MEMBER_SEQUENCE).update(value=last)
     dropped = False if use_trigger else _drop_fts_insert_trigger()
-    builder.write(timings)
+    if len(builder.orgs) >= 5000:
+        with indexes_deferred(builder.tables()):
+            builder.write(timings)
+            began_indexes = time.perf_counter()
+        timings["indexes"] = time.perf_counter() - began_indexes
+    else:
+        builder.write(timings)
     began_index = time.perf_counter()
     if dropped:  # PostgreSQL's GIN index is maintained as rows arrive
         search.ensure_search_index()

@@ -2,6 +2,7 @@
 (PostgreSQL), without building model instances."""
 
 import json
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.db import connection, models
@@ -78,3 +79,29 @@ def insert_rows(model, rows: list[dict], now: datetime) -> None:
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (model metadata)
             for start in range(0, len(data), 10_000):
                 cursor.executemany(sql, data[start : start + 10_000])
+
+
+@contextmanager
+def indexes_deferred(tables: list[str]):
+    """On SQLite, drop the secondary indexes of ``tables`` for the duration of a bulk insert and
+    recreate them afterwards from their own DDL: building an index once from sorted rows is much
+    cheaper than updating eleven of them row by row. Indexes that back UNIQUE constraints
+    (``sqlite_autoindex_*``) stay, so uniqueness is still enforced during the insert. Elsewhere
+    this does nothing. Run it inside the transaction of the insert, so a failure restores them."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(tables))
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+            f"AND tbl_name IN ({marks})",
+            tables,
+        )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, sql in indexes:
+            cursor.execute(sql)
