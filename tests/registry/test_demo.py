@@ -195,3 +195,24 @@ def test_fast_only_orgs_creates_no_users(var_dir):
     assert Organisation.objects.count() == 10
     assert not User.objects.exists()
     assert not (var_dir / "demo-credentials.json").exists()
+
+
+def test_large_batch_rebuilds_the_indexes_it_deferred(var_dir):
+    from django.db import connection
+
+    def indexes():
+        if connection.vendor != "sqlite":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            return cursor.fetchall()
+
+    before = indexes()
+    _orgs, timings = demo.generate_organisations(5000, seed=3)
+    assert Organisation.objects.count() == 5000
+    assert indexes() == before
+    if connection.vendor == "sqlite":
+        assert "indexes" in timings
+    some = Organisation.objects.exclude(inn=None).first()
+    assert Organisation.objects.filter(inn=some.inn).count() == 1
+    assert filter_by_words(Organisation.objects.all(), some.inn).filter(pk=some.pk).exists()
