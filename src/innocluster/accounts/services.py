@@ -122,13 +122,9 @@ def issue_api_token(actor, organisation, name: str, scopes: list[str]) -> tuple[
     Only the organisation's owners and the Fund's staff may issue one; the ``join`` scope (acting
     as a partner platform) is granted by the Fund's staff only.
     """
-    from innocluster.registry.choices import OrgRole
-    from innocluster.registry.models import OrganisationRole
+    from innocluster.registry.permissions import may_administer_organisation
 
-    is_owner = OrganisationRole.objects.filter(
-        organisation=organisation, user=actor, role=OrgRole.OWNER
-    ).exists()
-    if not (actor and actor.is_authenticated and (actor.is_fund_staff or is_owner)):
+    if not may_administer_organisation(actor, organisation)[0]:
         raise NotPermitted(_("Only the organisation's owners may issue its API tokens."))
     errors = []
     if not (name or "").strip():
@@ -176,13 +172,9 @@ def issue_api_token(actor, organisation, name: str, scopes: list[str]) -> tuple[
 
 
 def revoke_api_token(actor, token: ApiToken) -> ApiToken:
-    from innocluster.registry.choices import OrgRole
-    from innocluster.registry.models import OrganisationRole
+    from innocluster.registry.permissions import may_administer_organisation
 
-    is_owner = OrganisationRole.objects.filter(
-        organisation=token.organisation, user=actor, role=OrgRole.OWNER
-    ).exists()
-    if not (actor and actor.is_authenticated and (actor.is_fund_staff or is_owner)):
+    if not may_administer_organisation(actor, token.organisation)[0]:
         raise NotPermitted(_("Only the organisation's owners may revoke its API tokens."))
     with transaction.atomic():
         if token.revoked_at is None:

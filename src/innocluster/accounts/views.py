@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from innocluster.core.errors import DomainError
 from innocluster.portal.forms import add_domain_error
-from innocluster.registry.models import MembershipApplication, OrganisationRole
+from innocluster.registry import selectors
 
 from . import services
 from .forms import LoginForm, RegisterForm
@@ -67,18 +67,8 @@ def confirm_email(request, token):
 @login_required
 def me(request):
     """My account: my organisations with my roles, my applications, the confirmation state."""
-    # Reads only, scoped to the signed-in user.
-    roles = (
-        OrganisationRole.objects.filter(user=request.user)
-        .select_related("organisation")
-        .order_by("organisation__name_ru", "role")
-    )
-    applications = (
-        MembershipApplication.objects.visible_to(request.user)
-        .filter(applicant=request.user)
-        .select_related("organisation")
-        .order_by("-created_at")
-    )
+    roles = selectors.roles_of(request.user)
+    applications = selectors.applications_of(request.user)
     return render(request, "accounts/me.html", {"roles": roles, "applications": applications})
 
 

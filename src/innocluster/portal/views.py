@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,23 +13,11 @@ from innocluster.registry import selectors
 from .accessibility import COOKIE_NAME, AccessibilityPrefs
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
-STATISTICS_CACHE_KEY = "portal:registry-statistics"
-STATISTICS_CACHE_SECONDS = 60
-
-
-def registry_statistics_cached() -> dict:
-    """registry_statistics(), recomputed at most once a minute: its aggregates scan the whole
-    registry (about a second at 100,000 organisations) and the home page shows them to everyone."""
-    stats = cache.get(STATISTICS_CACHE_KEY)
-    if stats is None:
-        stats = selectors.registry_statistics()
-        cache.set(STATISTICS_CACHE_KEY, stats, STATISTICS_CACHE_SECONDS)
-    return stats
 
 
 def home(request):
     """What the cluster is, its key numbers, and the ways in."""
-    stats = registry_statistics_cached()
+    stats = selectors.registry_statistics_cached()
     return render(request, "portal/home.html", {"stats": stats})
 
 

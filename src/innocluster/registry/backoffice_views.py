@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from innocluster.core.audit import history_of
 from innocluster.core.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
+from innocluster.core.paging import paginate_by_ids
 
 from . import exports, selectors, services
 from .backoffice_forms import (
@@ -62,15 +62,7 @@ def fund_staff_only(view):
 
 
 def _page(request, queryset):
-    """One page of ``queryset``, found by its ids first: sorting and skipping narrow rows is
-    several times cheaper than doing it with every column and join (page 3,000 of 100,000
-    organisations: 0.6 s instead of 10 s on SQLite); then the page's 25 rows are read whole."""
-    ids = queryset.select_related(None).values_list("pk", flat=True)
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    wanted = list(page.object_list)
-    rows = queryset.order_by().in_bulk(wanted) if wanted else {}
-    page.object_list = [rows[pk] for pk in wanted if pk in rows]
-    return page
+    return paginate_by_ids(queryset, request.GET.get("page"), PAGE_SIZE)
 
 
 # --- Applications ------------------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from innocluster.core.errors import NotFound
 
 from .choices import PUBLIC_STATUSES, MembershipStatus
 from .filters import RegistryFilter
-from .models import MembershipApplication, Organisation, PriorityArea
+from .models import MembershipApplication, Organisation, OrganisationRole, PriorityArea
 
 
 def registry_list(user, registry_filter: RegistryFilter, *, staff_view: bool = False):
@@ -44,6 +45,38 @@ def application_for(user, application_id) -> MembershipApplication:
         )
     except (MembershipApplication.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
+
+
+STATISTICS_CACHE_KEY = "registry:statistics"
+STATISTICS_CACHE_SECONDS = 60
+
+
+def registry_statistics_cached() -> dict:
+    """registry_statistics(), recomputed at most once a minute: its aggregates scan the whole
+    registry (about a second at 100,000 organisations) and the home page shows them to everyone."""
+    stats = cache.get(STATISTICS_CACHE_KEY)
+    if stats is None:
+        stats = registry_statistics()
+        cache.set(STATISTICS_CACHE_KEY, stats, STATISTICS_CACHE_SECONDS)
+    return stats
+
+
+def roles_of(user):
+    """The user's roles in organisations, with the organisations, by organisation name."""
+    return (
+        OrganisationRole.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name_ru", "role")
+    )
+
+
+def applications_of(user):
+    """The membership applications the user submitted, newest first."""
+    return (
+        MembershipApplication.objects.filter(applicant=user)
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
 
 
 def registry_statistics() -> dict:

@@ -45,6 +45,7 @@ from .models import (
     PriorityArea,
     Region,
 )
+from .permissions import may_edit_organisation
 from .sme import compute_sme_category
 from .workflows import MEMBERSHIP_TRANSITIONS
 
@@ -768,14 +769,9 @@ def change_membership_status(actor, org: Organisation, to_status: str, reason: s
 def update_organisation(actor, org: Organisation, data: OrganisationInput) -> Organisation:
     """Edit an organisation's profile (its owners and editors, or the Fund's operators).
     Identifiers stay as registered: changing them is a new organisation."""
-    may_edit = actor.is_authenticated and (
-        actor.is_fund_staff
-        or OrganisationRole.objects.filter(
-            organisation=org, user=actor, role__in=[OrgRole.OWNER, OrgRole.EDITOR]
-        ).exists()
-    )
-    if not may_edit:
-        raise NotPermitted(_("You may not edit this organisation."))
+    allowed, reason = may_edit_organisation(actor, org)
+    if not allowed:
+        raise NotPermitted(reason)
     data.legal_form, data.inn, data.ogrn = org.legal_form, org.inn, org.ogrn
     data.country, data.foreign_registration_number = org.country, org.foreign_registration_number
     checked = check_organisation_input(data)

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,14 +17,15 @@ from django.views.decorators.http import require_http_methods
 
 from innocluster.core.audit import history_of
 from innocluster.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from innocluster.core.paging import paginate_by_ids
 from innocluster.portal.forms import add_domain_error, client_ip
-from innocluster.portal.views import registry_statistics_cached
 
 from . import agreement, selectors, services
-from .choices import MembershipStatus, OrganisationKind, OrgRole, SmeCategory
+from .choices import MembershipStatus, OrganisationKind, SmeCategory
 from .filters import RegistryFilter
 from .forms import JoinForm, OrganisationForm, RegistryFilterForm
-from .models import OkvedCode, OrganisationRole
+from .models import OkvedCode
+from .permissions import may_edit_organisation
 
 PAGE_SIZE = 25
 # What a row of the registry list shows; the rest (descriptions, the search document) stays in
@@ -47,7 +47,7 @@ def registry_list(request):
         add_domain_error(form, exc)
         return render(request, "registry/list.html", {"form": form, "invalid": True}, status=400)
     organisations = selectors.registry_list(request.user, registry_filter).only(*LIST_FIELDS)
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate_by_ids(organisations, request.GET.get("page"), PAGE_SIZE)
     params = registry_filter.as_params()
     query = ("?" + urlencode(params)) if params else ""
     return render(
@@ -72,7 +72,7 @@ def _label(choices, code) -> str:
 
 def registry_statistics(request):
     """Registry statistics as tables (a bar beside each number is decoration only)."""
-    stats = registry_statistics_cached()
+    stats = selectors.registry_statistics_cached()
     english = (get_language() or "ru").startswith("en")
     total = stats["total"] or 1
 
@@ -157,13 +157,7 @@ def _get_organisation(request, org_id):
 
 def _may_edit(user, org) -> bool:
     """Shows the edit link; update_organisation itself decides."""
-    if not user.is_authenticated:
-        return False
-    if user.is_fund_staff:
-        return True
-    return OrganisationRole.objects.filter(
-        organisation=org, user=user, role__in=[OrgRole.OWNER, OrgRole.EDITOR]
-    ).exists()
+    return may_edit_organisation(user, org)[0]
 
 
 def organisation_detail(request, org_id):
