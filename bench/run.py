@@ -516,7 +516,7 @@ def write_report(
     trivial = "trivial view /healthz"
     for name in ("registry page: word + region + kind", "profile page /registry/<id>/"):
         row(f"{name.split(':')[0].split(' /')[0].capitalize()}: req/s ÷ trivial view req/s", f"≥ {RATIO_TARGET}",
-            lambda r, name=name: f"{r['load']['results'][name]['rps'] / r['load']['results'][trivial]['rps']:.2f}")  # fmt: skip
+            lambda r, name=name: f"{r['load']['results'][name]['rps'] / r['load']['results'][trivial]['rps']:.3f}")  # fmt: skip
     lines += ["", "### Registry search latency", ""]
     lines.append(
         "Each query runs the registry page's own code path: `RegistryFilter.from_params` → "
@@ -548,7 +548,7 @@ def write_report(
         base = r["load"]["results"][trivial]["rps"]
         for name, w in r["load"]["results"].items():
             lines.append(
-                f"| {name} | {db} | {w['rps']:,.0f} | {w['rps'] / base:.2f} | {fmt_ms(w['p50_ms'])} | "
+                f"| {name} | {db} | {w['rps']:,.0f} | {w['rps'] / base:.3f} | {fmt_ms(w['p50_ms'])} | "
                 f"{fmt_ms(w['p99_ms'])} | {w['non_2xx']} |"
             )
     samples = "; ".join(
