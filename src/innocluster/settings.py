@@ -169,6 +169,29 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Caches. "default" stays in each process's memory (the statistics' one-minute cache).
+# "pages" holds the full-page cache's bodies (core/pagecache.py): in memory too, because a hit
+# must cost about as much as a trivial view (each worker process keeps its own copies);
+# sized for the public pages' working set (a page is 7-35 KB).
+# "shared" holds the tokens that invalidate those pages. Every process of the installation
+# must see the same token (granian's worker processes, `innocluster worker`, the `demo`
+# command), and the embedded default has no cache server, so it is a directory under var/:
+# one small file read per request. DatabaseCache would need `createcachetable` outside
+# `migrate`. Several hosts: "shared" must become a cache server they all reach (Redis).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+    },
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    },
+}
+
 # Background work: django-tasks with its database backend (DESIGN.md).
 TASKS = {
     "default": {

@@ -6,8 +6,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from innocluster.core import pagecache
 from innocluster.registry import selectors
 
 from .accessibility import COOKIE_NAME, AccessibilityPrefs
@@ -15,6 +18,7 @@ from .accessibility import COOKIE_NAME, AccessibilityPrefs
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
+@pagecache.public_page
 def home(request):
     """What the cluster is, its key numbers, and the ways in."""
     stats = selectors.registry_statistics_cached()
@@ -31,6 +35,11 @@ def safe_next(request, fallback: str) -> str:
     return fallback
 
 
+# Exempt from CSRF, like set_language below: it only sets a display preference for the browser
+# that posts and redirects within the site, and the toolbar that posts to it is on pages served
+# from the page cache, without a per-visitor token (core/pagecache.py). A forged post can do no
+# more than a link could: change how the site looks.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def accessibility_settings(request):
     """GET: the full settings form. POST (from the form or the quick toolbar on every page):
@@ -74,3 +83,9 @@ def accessibility_settings(request):
         secure=request.is_secure(),
     )
     return response
+
+
+# Django's language switch without the CSRF check, for the same reason as the accessibility
+# settings: the switch is on every cached page. (Route `i18n/setlang/` here to let visitors
+# without script switch the language on a page from the cache.)
+set_language = csrf_exempt(i18n.set_language)

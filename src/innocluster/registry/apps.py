@@ -10,6 +10,13 @@ def _ensure_search_index(sender, using="default", **kwargs):
     ensure_search_index(connections[using])
 
 
+def _reference_may_have_changed(sender, **kwargs):
+    """`migrate` may change the vocabularies' tables: forget the cached pages and choices."""
+    from innocluster.core import pagecache
+
+    pagecache.bump_reference_version()
+
+
 class RegistryConfig(AppConfig):
     name = "innocluster.registry"
     label = "registry"
@@ -19,3 +26,9 @@ class RegistryConfig(AppConfig):
         post_migrate.connect(
             _ensure_search_index, sender=self, dispatch_uid="registry_search_index"
         )
+        post_migrate.connect(
+            _reference_may_have_changed, sender=self, dispatch_uid="registry_pagecache"
+        )
+        from . import signals
+
+        signals.connect()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from innocluster.core import pagecache
 from innocluster.core.audit import history_of
 from innocluster.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from innocluster.core.paging import paginate_by_ids
@@ -37,15 +40,55 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
+FILTER_CHOICES_SECONDS = 600
+FILTER_FRAGMENT_SECONDS = 600
+
+
+def _filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The filter form's choice lists in the active language: reference data (regions, OKVED
+    sections, priority areas), the same for every request, kept until the reference version
+    moves (signals on the vocabularies, `migrate`) or for ten minutes."""
+    key = f"registry:filter-choices:{get_language()}:{pagecache.reference_version()}"
+    choices = cache.get(key)
+    if choices is None:
+        form = RegistryFilterForm()
+        choices = {
+            name: [(value, str(label)) for value, label in field.widget.choices]
+            for name, field in form.fields.items()
+            if hasattr(field.widget, "choices")
+        }
+        cache.set(key, choices, FILTER_CHOICES_SECONDS)
+    return choices
+
+
+class CachedChoicesFilterForm(RegistryFilterForm):
+    """RegistryFilterForm with its choices from _filter_choices() instead of three queries."""
+
+    def __init__(self, *args, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        for name, choices in _filter_choices().items():
+            self.fields[name].widget.choices = choices
+
+
+def _filter_fragment_key(form) -> str:
+    """The key of the list page's cached select fields: what they show depends only on the
+    language (the template adds it), the reference data and the values chosen."""
+    chosen = [str(form[name].value() or "") for name in _filter_choices()]
+    return "|".join([pagecache.reference_version(), *chosen])
+
+
+@pagecache.public_page
 def registry_list(request):
     """The public member registry: search, filters, a page of 25, links to the open data."""
-    form = RegistryFilterForm(request.GET or None)
+    form = CachedChoicesFilterForm(request.GET or None)
     form.is_valid()  # plain text fields: this only binds; RegistryFilter checks the values
     try:
         registry_filter = RegistryFilter.from_params(request.GET)
     except ValidationFailed as exc:
         add_domain_error(form, exc)
-        return render(request, "registry/list.html", {"form": form, "invalid": True}, status=400)
+        # The fields show the errors: not a fragment to keep.
+        context = {"form": form, "invalid": True, "filter_fragment": ("invalid", 0)}
+        return render(request, "registry/list.html", context, status=400)
     organisations = selectors.registry_list(request.user, registry_filter).only(*LIST_FIELDS)
     page = paginate_by_ids(organisations, request.GET.get("page"), PAGE_SIZE)
     params = registry_filter.as_params()
@@ -55,6 +98,7 @@ def registry_list(request):
         "registry/list.html",
         {
             "form": form,
+            "filter_fragment": (_filter_fragment_key(form), FILTER_FRAGMENT_SECONDS),
             "page": page,
             "filtered": not registry_filter.is_empty,
             "export_csv": reverse("registry:export", args=["csv"]) + query,
@@ -70,6 +114,7 @@ def _label(choices, code) -> str:
         return code
 
 
+@pagecache.public_page
 def registry_statistics(request):
     """Registry statistics as tables (a bar beside each number is decoration only)."""
     stats = selectors.registry_statistics_cached()
@@ -160,6 +205,7 @@ def _may_edit(user, org) -> bool:
     return may_edit_organisation(user, org)[0]
 
 
+@pagecache.public_page
 def organisation_detail(request, org_id):
     """A member's profile; contacts for signed-in users; history for the Fund's staff."""
     org = _get_organisation(request, org_id)

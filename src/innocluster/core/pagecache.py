@@ -1,0 +1,189 @@
+"""A full-page cache for the public pages (the registry list, profiles, statistics, the home page)
+as anonymous visitors see them.
+
+A cached page is keyed by everything it depends on:
+
+* the host, the scheme, the path and the query string with its parameters sorted;
+* the active language (the switch's cookie) and the visually-impaired version's settings;
+* the **registry version**: a token in the shared cache that every change which could alter a
+  public page replaces (``registry/signals.py``; the demo generator, whose bulk inserts fire no
+  signals, replaces it at its end). A new token orphans every cached page at once; the orphans
+  expire with their TTL, which is also the safety net for any change made behind the signals'
+  back (a raw SQL update, a ``QuerySet.update``);
+* a process-local generation that moves whenever Django's settings change (only tests change
+  them), so no test ever sees a page cached by another.
+
+Only anonymous GETs are served from the cache, decided without a database query: a request
+that carries a session cookie (a signed-in user, or any visitor with a session) or pending
+messages always goes to the view. Only plain 200 responses that set no cookie are stored.
+
+CSRF: a page from the cache must not carry another visitor's CSRF token, and rendering
+``{% csrf_token %}`` would set a cookie (which makes the page uncacheable). While a cacheable
+page renders, ``request.public_page_csrf_cookie`` holds the CSRF cookie's name; the base
+template then renders the hidden input of its forms (the language switch and the accessibility
+toolbar) empty, and a few lines of script fill it from that cookie, creating the cookie with a
+fresh random secret when the visitor has none (Django's double-submit check accepts either).
+Without script the accessibility toolbar still works: its endpoint only sets a display
+preference and is exempt from CSRF (see ``portal.views``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+# CACHES aliases (settings.py): page bodies in each process's memory, the version tokens in a
+# cache every process of the installation shares (the web workers, the task worker, the CLI).
+PAGES_CACHE = "pages"
+SHARED_CACHE = "shared"
+
+PAGE_TTL = 60  # seconds; the safety net behind the version token
+REGISTRY_VERSION_KEY = "pagecache:registry-version"
+REFERENCE_VERSION_KEY = "pagecache:reference-version"
+HEADER = "X-Page-Cache"
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_name
+_STORED_HEADERS = ("Content-Type", "Content-Language")
+
+_generation = 0
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    """Pages rendered under other settings are void (only tests change settings at run time)."""
+    global _generation
+    _generation += 1
+
+
+def _version(key: str) -> str:
+    shared = caches[SHARED_CACHE]
+    value = shared.get(key)
+    if value is None:
+        value = secrets.token_hex(8)
+        if not shared.add(key, value, timeout=None):
+            value = shared.get(key) or value
+    return value
+
+
+def _bump(key: str) -> None:
+    # A new random token rather than an increment: no read-modify-write, so two processes
+    # bumping at once can't lose a bump.
+    caches[SHARED_CACHE].set(key, secrets.token_hex(8), timeout=None)
+
+
+def registry_version() -> str:
+    return _version(REGISTRY_VERSION_KEY)
+
+
+def reference_version() -> str:
+    return _version(REFERENCE_VERSION_KEY)
+
+
+def bump_registry_version() -> None:
+    """Every cached public page is stale from now on."""
+    _bump(REGISTRY_VERSION_KEY)
+
+
+def bump_reference_version() -> None:
+    """The reference vocabularies (regions, OKVED codes, priority areas) changed: forget the
+    filter form's choices and, as they show on every page of the registry, the pages."""
+    _bump(REFERENCE_VERSION_KEY)
+    _bump(REGISTRY_VERSION_KEY)
+
+
+def bump_on_commit(bump=bump_registry_version, using: str | None = None) -> None:
+    """Bump now and again when the surrounding transaction commits.
+
+    Now: so that this connection's own next reads (inside the transaction, and in tests, whose
+    transactions never commit) don't get a page from before the change. At commit: a page that
+    another request rendered between the first bump and the commit shows the old data and was
+    stored under the intermediate token, which the second bump orphans.
+    """
+    bump()
+    transaction.on_commit(bump, using=using)
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+    )
+
+
+def _a11y_variant(request) -> str:
+    from innocluster.portal.accessibility import AccessibilityPrefs
+
+    prefs = AccessibilityPrefs.from_request(request)
+    return prefs.to_cookie() if prefs.enabled else "off"
+
+
+def page_key(request) -> str:
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    parts = (url, get_language() or "", _a11y_variant(request), registry_version())
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"page:{_generation}:{digest}"
+
+
+def _storable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # get_token() ran: a cookie will be set
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    stored_messages = getattr(request, "_messages", None)
+    if stored_messages is not None and getattr(stored_messages, "added_new", False):
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return "private" not in cache_control and "no-store" not in cache_control
+
+
+def _frozen(response) -> tuple:
+    headers = {name: response[name] for name in _STORED_HEADERS if response.has_header(name)}
+    return (response.status_code, response.content, headers)
+
+
+def _thawed(frozen: tuple) -> HttpResponse:
+    status, content, headers = frozen
+    return HttpResponse(content, status=status, headers=headers)
+
+
+def public_page(view):
+    """Serve ``view`` from the page cache to anonymous visitors (see the module's docstring)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        pages = caches[PAGES_CACHE]
+        key = page_key(request)
+        frozen = pages.get(key)
+        if frozen is not None:
+            response = _thawed(frozen)
+            response[HEADER] = "hit"
+        else:
+            request.public_page_csrf_cookie = settings.CSRF_COOKIE_NAME
+            response = view(request, *args, **kwargs)
+            if not _storable(request, response):
+                return response
+            pages.set(key, _frozen(response), PAGE_TTL)
+            response[HEADER] = "miss"
+        # The page differs by the language and accessibility cookies: shared HTTP caches on
+        # the way must not mix the variants.
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return wrapped
