@@ -4,8 +4,8 @@ For each database it
 1. creates a fresh database, migrates, loads the reference data and times
    ``innocluster demo --orgs N`` (the generation rate);
 2. times the registry search through the selector the registry page uses
-   (``RegistryFilter`` + ``selectors.registry_list``, first page of 25 and the count, through the
-   page's ``Paginator``): plain list, word only, a word with two filters (the target case), an
+   (``RegistryFilter`` + ``selectors.registry_page``: the first page of 25 and the count, exactly
+   as the page runs it): plain list, word only, a word with two filters (the target case), an
    INN lookup; p50/p95/p99 over many different queries;
 3. serves the portal with ``innocluster serve`` (granian) and loads it with ``wrk`` on loopback:
    the trivial view ``/healthz`` (the baseline of the same run), the registry page with a word
@@ -121,17 +121,13 @@ def child_search(args) -> dict:
     """Latency of the registry page's query: the filtered selector, the count and page 1."""
     _django()
     from django.contrib.auth.models import AnonymousUser
-    from django.core.paginator import Paginator
     from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
 
     from innocluster.registry import selectors
     from innocluster.registry.filters import RegistryFilter
     from innocluster.registry.models import Organisation
-
-    try:
-        from innocluster.registry.views import LIST_FIELDS, PAGE_SIZE
-    except ImportError:  # the page not built yet: the whole rows, 25 a page
-        LIST_FIELDS, PAGE_SIZE = (), 25
+    from innocluster.registry.views import LIST_FIELDS, PAGE_SIZE
 
     rng = random.Random(args.seed)
     inns = list(
@@ -145,10 +141,9 @@ def child_search(args) -> dict:
     def run(params) -> tuple[float, int]:
         began = time.perf_counter()
         registry_filter = RegistryFilter.from_params(params)
-        queryset = selectors.registry_list(anonymous, registry_filter)
-        if LIST_FIELDS:
-            queryset = queryset.only(*LIST_FIELDS)
-        page = Paginator(queryset, PAGE_SIZE).get_page(1)
+        page = selectors.registry_page(
+            anonymous, registry_filter, 1, per_page=PAGE_SIZE, only=LIST_FIELDS
+        )
         rows = list(page.object_list)
         count = page.paginator.count
         elapsed = (time.perf_counter() - began) * 1000
@@ -186,23 +181,25 @@ def child_search(args) -> dict:
             counts.append(count)
         results[name] = _percentiles(samples) | {"median_rows": statistics.median(counts)}
 
-    # The query plan of the target case, for the record.
+    # The statements the page runs for the target case, with their plans, for the record.
     params = {"q": "нейросети", "region": "RU-MOW", "kind": "startup"}
-    queryset = selectors.registry_list(anonymous, RegistryFilter.from_params(params))
-    if LIST_FIELDS:
-        queryset = queryset.only(*LIST_FIELDS)
-    sql, sql_params = queryset[:PAGE_SIZE].query.sql_with_params()
-    count_sql, count_params = queryset.query.chain().get_compiler("default").as_sql()
+    with CaptureQueriesContext(connection) as captured:
+        selectors.registry_page(
+            anonymous, RegistryFilter.from_params(params), 1, per_page=PAGE_SIZE, only=LIST_FIELDS
+        )
+    statements = [q["sql"] for q in captured.captured_queries]
+    plan = []
     with connection.cursor() as cursor:
         explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
-        cursor.execute(explain + sql, sql_params)
-        plan = [" | ".join(str(c) for c in row) for row in cursor.fetchall()]
+        for sql in statements:
+            cursor.execute(explain + sql)
+            plan.append(sql)
+            plan.extend("    " + " | ".join(str(c) for c in row) for row in cursor.fetchall())
     reset_queries()
     return {
         "cases": results,
-        "target_sql": sql % tuple(f"'{p}'" if isinstance(p, str) else str(p) for p in sql_params),
+        "target_sql": "\n".join(statements),
         "target_plan": plan,
-        "count_sql_len": len(count_sql),
         "list_fields": list(LIST_FIELDS),
         "total_orgs": Organisation.objects.count(),
         "public_orgs": Organisation.objects.in_public_registry().count(),

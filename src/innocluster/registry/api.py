@@ -3,7 +3,7 @@
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from ninja import Field as NinjaField
@@ -116,13 +116,16 @@ def application_out(application: MembershipApplication) -> dict:
 def list_organisations(request, filters: Query[RegistryQuery]):
     """The public registry, with the registry page's search and filters, paginated."""
     registry_filter = RegistryFilter.from_params(filters.dict())
-    queryset = selectors.registry_list(request.user, registry_filter).prefetch_related(
+    page, count = selectors.registry_slice(
+        request.user, registry_filter, filters.offset, filters.limit
+    )
+    prefetch_related_objects(
+        page,
         Prefetch("priority_areas", queryset=PriorityArea.objects.only("code")),
         Prefetch("okved_extra", queryset=OkvedCode.objects.only("code")),
     )
-    page = list(queryset[filters.offset : filters.offset + filters.limit])
     return {
-        "count": queryset.count(),
+        "count": count,
         "limit": filters.limit,
         "offset": filters.offset,
         "results": [organisation_out(org, request) for org in page],

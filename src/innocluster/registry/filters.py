@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from innocluster.core.errors import FieldError, ValidationFailed
 
 from .choices import PUBLIC_STATUSES, MembershipStatus, OrganisationKind, SmeCategory
-from .search import filter_by_words
+from .search import (
+    SearchResult,
+    facet_tokens,
+    filter_by_words,
+    search_words,
+    supports_search_result,
+)
 
 ORDERINGS = {
     "name": ("name_ru", "id"),
@@ -103,11 +109,37 @@ class RegistryFilter:
             ]
         )
 
+    @property
+    def identifier(self) -> str:
+        """The INN or OGRN the query is, if it is one (looked up exactly, not searched)."""
+        digits = self.q.replace(" ", "")
+        return digits if digits.isdigit() and len(digits) in (10, 12, 13, 15) else ""
+
+    def search_result(self, *, public_only: bool) -> SearchResult | None:
+        """The matching ids from the full-text index (None for an identifier lookup, and for the
+        back office's unfiltered list, which plain indexes serve best)."""
+        if self.identifier or not supports_search_result():
+            return None
+        facets = facet_tokens(
+            status=self.status,
+            region=self.region,
+            kind=self.kind,
+            sme_category=self.sme_category,
+            okved_section=self.okved_section,
+            areas=[self.area] if self.area else [],
+            public=public_only,
+        )
+        words = search_words(self.q)
+        if not words and not facets:  # staff's unfiltered list: the plain indexes serve it
+            return None
+        return SearchResult(words, facets, self.order)
+
     def apply(self, queryset):
         if self.q:
-            digits = self.q.replace(" ", "")
-            if digits.isdigit() and len(digits) in (10, 12, 13, 15):
-                queryset = queryset.filter(inn=digits) | queryset.filter(ogrn=digits)
+            if self.identifier:
+                queryset = queryset.filter(inn=self.identifier) | queryset.filter(
+                    ogrn=self.identifier
+                )
             else:
                 queryset = filter_by_words(queryset, self.q)
         if self.area:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 
 from innocluster.core.errors import NotFound
+from innocluster.core.paging import paginate_by_ids
 
 from .choices import PUBLIC_STATUSES, MembershipStatus
 from .filters import RegistryFilter
@@ -15,12 +17,59 @@ from .models import MembershipApplication, Organisation, OrganisationRole, Prior
 def registry_list(user, registry_filter: RegistryFilter, *, staff_view: bool = False):
     """Organisations for the registry's list: the public ones (or, for staff in the back office,
     all), filtered and ordered, with what a list row shows fetched in the same query."""
-    base = (
+    return registry_filter.apply(_registry_base(user, staff_view)).select_related(
+        "region", "okved_main"
+    )
+
+
+def _registry_base(user, staff_view: bool):
+    return (
         Organisation.objects.visible_to(user)
         if staff_view
         else Organisation.objects.in_public_registry()
     )
-    return registry_filter.apply(base).select_related("region", "okved_main")
+
+
+def registry_page(
+    user,
+    registry_filter: RegistryFilter,
+    page_number,
+    *,
+    per_page: int = 25,
+    staff_view: bool = False,
+    only=(),
+):
+    """One page of the registry's list, as the registry page and the back office show it.
+
+    With words or filters the full-text index finds the page's ids and their count
+    (search.SearchResult); the plain list and identifier lookups use ordinary indexes. Either
+    way only the page's rows are then read, with what a row shows.
+    """
+    result = registry_filter.search_result(
+        public_only=not (staff_view and user.is_authenticated and user.is_fund_staff)
+    )
+    # The matching ids come from the filtered query; the rows are then read by primary key
+    # alone (with the filters again, SQLite may plan the lookup by a filter's index).
+    rows = Organisation.objects.select_related("region", "okved_main")
+    rows = rows.only(*only) if only else rows
+    if result is None:
+        matching = registry_list(user, registry_filter, staff_view=staff_view)
+        return paginate_by_ids(matching, page_number, per_page, rows)
+    page = Paginator(result, per_page).get_page(page_number)
+    found = rows.in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page
+
+
+def registry_slice(user, registry_filter: RegistryFilter, offset: int, limit: int):
+    """``limit`` organisations from ``offset`` of the public registry's list, and the count."""
+    result = registry_filter.search_result(public_only=True)
+    if result is None:
+        rows = registry_list(user, registry_filter)
+        return list(rows[offset : offset + limit]), rows.count()
+    ids = result[offset : offset + limit]
+    found = Organisation.objects.select_related("region", "okved_main").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found], result.count()
 
 
 def organisation_for(user, org_id) -> Organisation:

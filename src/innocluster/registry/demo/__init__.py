@@ -56,6 +56,7 @@ from ..models import (
     Organisation,
     OrganisationRole,
 )
+from ..search import facet_tokens
 from ..sme import compute_sme_category
 from .rows import indexes_deferred, insert_rows
 from .vocabulary import (
@@ -328,6 +329,12 @@ class _Builder:
         # The model's own method, so the word search reads exactly what save() would have written.
         org["search_document"] = Organisation.build_search_document(SimpleNamespace(**org))
         self._membership(org, status, registered_on)
+        org["search_facets"] = " ".join(
+            facet_tokens(
+                status=org["status"], region=org["region_id"], kind=kind, sme_category=org["sme_category"],
+                okved_section=org["okved_section"], legal_form=legal_form, areas=areas,
+            )
+        )  # fmt: skip
         self.orgs.append(org)
         pk = org["id"]
         self.areas.extend({"organisation_id": pk, "priorityarea_id": code} for code in areas)
@@ -786,4 +793,8 @@ def run(
         NumberSequence.objects.filter(name=DEMO_COUNTER).values_list("value", flat=True).first()
         or 0
     )
+    # The bulk inserts fired no signals: the public pages cached by a running server are stale.
+    from innocluster.core import pagecache
+
+    pagecache.bump_registry_version()
     return result

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +115,8 @@ class Organisation(BaseModel):
     # Lower-cased names, identifiers and descriptions: what the registry's word search reads
     # (SQLite FTS5 and PostgreSQL full-text indexes are built over it, see registry/search.py).
     search_document = models.TextField(blank=True, editable=False)
+    # One token per filterable value (registry/search.py: facet_tokens), indexed beside it.
+    search_facets = models.TextField(blank=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -122,7 +126,9 @@ class Organisation(BaseModel):
         verbose_name_plural = _("organisations")
         indexes = [
             models.Index(fields=["status", "name_ru"]),
-            models.Index(fields=["name_ru", "id"]),  # the back office lists every status by name
+            # The registry's sort orders; search.SearchResult walks them for dense matches.
+            models.Index(fields=["name_ru", "id"]),
+            models.Index(fields=["member_since", "id"]),
             models.Index(fields=["status", "region"]),
             models.Index(fields=["status", "kind"]),
         ]
@@ -163,7 +169,35 @@ class Organisation(BaseModel):
             self.okved_main.section if self.okved_main_id and self.okved_main else ""
         )
         self.search_document = self.build_search_document()
+        self.search_facets = self.build_search_facets()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "search_document",
+                "search_facets",
+                "okved_section",
+            }
         super().save(*args, **kwargs)
+
+    def build_search_facets(self, area_codes=None) -> str:
+        from ..search import facet_tokens
+
+        if area_codes is None:
+            area_codes = (
+                [] if self._state.adding else self.priority_areas.values_list("code", flat=True)
+            )
+        return " ".join(
+            facet_tokens(
+                status=self.status,
+                region=self.region_id,
+                kind=self.kind,
+                sme_category=self.sme_category,
+                okved_section=self.okved_section,
+                legal_form=self.legal_form,
+                areas=area_codes,
+            )
+        )
 
 
 class AnnualRevenue(models.Model):
@@ -206,3 +240,12 @@ class OrganisationRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+@receiver(m2m_changed, sender=Organisation.priority_areas.through)
+def _refresh_facets_after_area_change(sender, instance, action, reverse, **kwargs):
+    """Priority areas are filterable facets: re-index the organisation when they change."""
+    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+        Organisation.objects.filter(pk=instance.pk).update(
+            search_facets=instance.build_search_facets()
+        )
