@@ -170,14 +170,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # Caches. "default" stays in each process's memory (the statistics' one-minute cache).
-# "pages" holds the full-page cache's bodies (core/pagecache.py): in memory too, because a hit
-# must cost about as much as a trivial view (each worker process keeps its own copies);
-# sized for the public pages' working set (a page is 7-35 KB).
-# "shared" holds the tokens that invalidate those pages. Every process of the installation
-# must see the same token (granian's worker processes, `innocluster worker`, the `demo`
-# command), and the embedded default has no cache server, so it is a directory under var/:
-# one small file read per request. DatabaseCache would need `createcachetable` outside
-# `migrate`. Several hosts: "shared" must become a cache server they all reach (Redis).
+# The full-page cache (core/pagecache.py) keeps a page in two places: "pages", in the memory
+# of the process that serves it (a hit there costs about as much as a trivial view), and
+# "shared_pages", which every process of the installation reads (granian's worker processes,
+# `innocluster worker`, the `demo` command), so that a page is rendered once, not once per
+# worker. "shared" holds the version tokens that invalidate the pages; it must be shared too.
+# The embedded default has no cache server, so the shared caches are directories under var/
+# (a page is 7-35 KB: one small file read). DatabaseCache would need `createcachetable`
+# outside `migrate`. Several hosts: the shared caches must become a cache server they all
+# reach (Redis).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
@@ -186,9 +187,16 @@ CACHES = {
         "TIMEOUT": 60,
         "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
     },
+    "shared_pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": 10000, "CULL_FREQUENCY": 4},
+    },
     "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
+        "LOCATION": str(VAR_DIR / "cache" / "versions"),
+        "TIMEOUT": None,
     },
 }
 

@@ -43,9 +43,11 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-# CACHES aliases (settings.py): page bodies in each process's memory, the version tokens in a
-# cache every process of the installation shares (the web workers, the task worker, the CLI).
+# CACHES aliases (settings.py): page bodies in each process's memory and in a cache every
+# process of the installation shares (the web workers, the task worker, the CLI), the version
+# tokens in a shared cache.
 PAGES_CACHE = "pages"
+SHARED_PAGES_CACHE = "shared_pages"
 SHARED_CACHE = "shared"
 
 PAGE_TTL = 60  # seconds; the safety net behind the version token
@@ -55,14 +57,15 @@ HEADER = "X-Page-Cache"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_name
 _STORED_HEADERS = ("Content-Type", "Content-Language")
 
-_generation = 0
+_generation = "0"
 
 
 @receiver(setting_changed)
 def _settings_changed(**kwargs) -> None:
-    """Pages rendered under other settings are void (only tests change settings at run time)."""
+    """Pages rendered under other settings are void (only tests change settings at run time).
+    Random, not a counter: another process (a parallel test worker) never has the same one."""
     global _generation
-    _generation += 1
+    _generation = secrets.token_hex(8)
 
 
 def _version(key: str) -> str:
@@ -168,9 +171,15 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        pages = caches[PAGES_CACHE]
+        local, shared = caches[PAGES_CACHE], caches[SHARED_PAGES_CACHE]
         key = page_key(request)
-        frozen = pages.get(key)
+        frozen = local.get(key)
+        if frozen is None:
+            frozen = shared.get(key)
+            if frozen is not None:
+                # This copy may outlive the shared one by up to a TTL; what keeps pages fresh
+                # is the version token, which both copies' key contains.
+                local.set(key, frozen, PAGE_TTL)
         if frozen is not None:
             response = _thawed(frozen)
             response[HEADER] = "hit"
@@ -179,7 +188,9 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             if not _storable(request, response):
                 return response
-            pages.set(key, _frozen(response), PAGE_TTL)
+            frozen = _frozen(response)
+            shared.set(key, frozen, PAGE_TTL)
+            local.set(key, frozen, PAGE_TTL)
             response[HEADER] = "miss"
         # The page differs by the language and accessibility cookies: shared HTTP caches on
         # the way must not mix the variants.

@@ -14,8 +14,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
+        # One granian worker is one process, and a process runs Python on one core at a time
+        # (the GIL): one worker per CPU, each with threads for the time spent waiting on the
+        # database. Each worker keeps its own page cache (core/pagecache.py); what invalidates
+        # it is shared (settings.CACHES["shared"]).
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_WORKERS") or os.cpu_count() or 1),
+            help="server processes (default: WEB_WORKERS, else the number of CPUs)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", "8")),
+            help="threads per server process (default: WEB_THREADS, else 8)",
+        )
         parser.add_argument("--no-collectstatic", action="store_true")
         parser.add_argument(
             "--no-worker",
