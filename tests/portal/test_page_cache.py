@@ -204,3 +204,12 @@ def test_a_renamed_region_shows_in_the_filters_at_once(client):
     region.save()
     assert "Республика Тестовая" in served(client, "/registry/?kind=startup").content.decode()
     assert "Республика Тестовая" in served(client, "/registry/").content.decode()
+
+
+def test_worker_processes_share_the_pages(client, monkeypatch):
+    """A page rendered by one server process is served by the others (the shared store)."""
+    monkeypatch.setattr(pagecache, "_isolated", lambda: False)
+    monkeypatch.setattr(pagecache, "SHARED_CACHE", "default")  # versions: not other tests'
+    served(client, "/registry/?kind=university")
+    caches[pagecache.PAGES_CACHE].clear()  # as in another process
+    assert served(client, "/registry/?kind=university")["X-Page-Cache"] == "hit"

@@ -11,7 +11,8 @@ A cached page is keyed by everything it depends on:
   expire with their TTL, which is also the safety net for any change made behind the signals'
   back (a raw SQL update, a ``QuerySet.update``);
 * a process-local generation that moves whenever Django's settings change (only tests change
-  them), so no test ever sees a page cached by another.
+  them), so no test ever sees a page cached by another; such a process also keeps its pages and
+  versions to itself, so parallel test workers can't disturb each other.
 
 Only anonymous GETs are served from the cache, decided without a database query: a request
 that carries a session cookie (a signed-in user, or any visitor with a session) or pending
@@ -68,8 +69,18 @@ def _settings_changed(**kwargs) -> None:
     _generation = secrets.token_hex(8)
 
 
+def _isolated() -> bool:
+    """Settings were changed at run time (tests): share nothing with other processes, whose
+    changes (parallel test workers) would otherwise move this process's versions."""
+    return _generation != "0"
+
+
+def _versions():
+    return caches["default"] if _isolated() else caches[SHARED_CACHE]
+
+
 def _version(key: str) -> str:
-    shared = caches[SHARED_CACHE]
+    shared = _versions()
     value = shared.get(key)
     if value is None:
         value = secrets.token_hex(8)
@@ -81,7 +92,7 @@ def _version(key: str) -> str:
 def _bump(key: str) -> None:
     # A new random token rather than an increment: no read-modify-write, so two processes
     # bumping at once can't lose a bump.
-    caches[SHARED_CACHE].set(key, secrets.token_hex(8), timeout=None)
+    _versions().set(key, secrets.token_hex(8), timeout=None)
 
 
 def registry_version() -> str:
@@ -171,10 +182,11 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        local, shared = caches[PAGES_CACHE], caches[SHARED_PAGES_CACHE]
+        local = caches[PAGES_CACHE]
+        shared = None if _isolated() else caches[SHARED_PAGES_CACHE]
         key = page_key(request)
         frozen = local.get(key)
-        if frozen is None:
+        if frozen is None and shared is not None:
             frozen = shared.get(key)
             if frozen is not None:
                 # This copy may outlive the shared one by up to a TTL; what keeps pages fresh
@@ -189,7 +201,8 @@ def public_page(view):
             if not _storable(request, response):
                 return response
             frozen = _frozen(response)
-            shared.set(key, frozen, PAGE_TTL)
+            if shared is not None:
+                shared.set(key, frozen, PAGE_TTL)
             local.set(key, frozen, PAGE_TTL)
             response[HEADER] = "miss"
         # The page differs by the language and accessibility cookies: shared HTTP caches on

@@ -77,6 +77,15 @@ def _filter_fragment_key(form) -> str:
     return "|".join([pagecache.reference_version(), *chosen])
 
 
+_ANY_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def _detail_url_parts() -> tuple[str, str]:
+    """The profile URL around the id, reversed once per page rather than once per row."""
+    before, after = reverse("registry:detail", args=[_ANY_ID]).split(_ANY_ID)
+    return before, after
+
+
 @pagecache.public_page
 def registry_list(request):
     """The public member registry: search, filters, a page of 25, links to the open data."""
@@ -100,6 +109,7 @@ def registry_list(request):
             "form": form,
             "filter_fragment": (_filter_fragment_key(form), FILTER_FRAGMENT_SECONDS),
             "page": page,
+            "detail_url": _detail_url_parts(),
             "filtered": not registry_filter.is_empty,
             "export_csv": reverse("registry:export", args=["csv"]) + query,
             "export_json": reverse("registry:export", args=["json"]) + query,
