@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from innocluster.core.errors import FieldError, ValidationFailed
 
 from .choices import PUBLIC_STATUSES, MembershipStatus, OrganisationKind, SmeCategory
 from .search import (
+    PUBLIC_FACET,
     SearchResult,
     facet_tokens,
     filter_by_words,
@@ -132,6 +134,9 @@ class RegistryFilter:
         words = search_words(self.q)
         if not words and not facets:  # staff's unfiltered list: the plain indexes serve it
             return None
+        if not words and facets == [PUBLIC_FACET] and connection.vendor == "postgresql":
+            return None  # the public list: PostgreSQL counts it faster from the status index
+
         return SearchResult(words, facets, self.order)
 
     def apply(self, queryset):

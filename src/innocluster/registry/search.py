@@ -8,7 +8,7 @@ posting lists however the filters combine; the count is that match's size, and t
 in name order by whichever plan suits that size (see ``SearchResult``).
 
 SQLite: an FTS5 table ``registry_organisation_fts(body, facets)`` kept in step by triggers.
-PostgreSQL: a stored generated ``search_vector`` (facets weighted A, words D) with a GIN index.
+PostgreSQL: stored generated ``search_vector`` and ``facet_vector`` columns with GIN indexes.
 Both are (re)built after every ``migrate`` by ``ensure_search_index``, because Django's SQLite
 schema changes rebuild tables and drop their triggers.
 """
@@ -47,13 +47,17 @@ _SQLITE_SETUP = [
     f"""CREATE TRIGGER registry_org_fts_delete AFTER DELETE ON registry_organisation BEGIN
         DELETE FROM {FTS_TABLE} WHERE rowid = old.rowid; END""",
 ]
+# Two vectors, as SQLite's two columns: facets apart from words, so neither needs weights (GIN
+# stores none, so weighted queries re-read every candidate row) and a facet never matches a word.
 _POSTGRES_SETUP = [
     "DROP INDEX IF EXISTS registry_org_search_gin",
-    "ALTER TABLE registry_organisation ADD COLUMN IF NOT EXISTS search_vector tsvector"
-    " GENERATED ALWAYS AS (setweight(to_tsvector('simple', search_facets), 'A')"
-    " || to_tsvector('simple', search_document)) STORED",
-    "CREATE INDEX IF NOT EXISTS registry_org_search_vector_gin ON registry_organisation"
-    " USING gin (search_vector)",
+    "ALTER TABLE registry_organisation DROP COLUMN IF EXISTS search_vector",
+    "ALTER TABLE registry_organisation ADD COLUMN search_vector tsvector"
+    " GENERATED ALWAYS AS (to_tsvector('simple', search_document)) STORED",
+    "ALTER TABLE registry_organisation ADD COLUMN facet_vector tsvector"
+    " GENERATED ALWAYS AS (to_tsvector('simple', search_facets)) STORED",
+    "CREATE INDEX registry_org_search_vector_gin ON registry_organisation USING gin (search_vector)",
+    "CREATE INDEX registry_org_facet_vector_gin ON registry_organisation USING gin (facet_vector)",
 ]
 
 
@@ -110,7 +114,7 @@ def ensure_search_index(using_connection=None) -> None:
         elif conn.vendor == "postgresql":
             cursor.execute(
                 "SELECT 1 FROM information_schema.columns"
-                " WHERE table_name = 'registry_organisation' AND column_name = 'search_vector'"
+                " WHERE table_name = 'registry_organisation' AND column_name = 'facet_vector'"
             )
             if cursor.fetchone() is None:  # ALTER TABLE only when needed: it takes a strong lock
                 for statement in _POSTGRES_SETUP:
@@ -126,8 +130,16 @@ def _sqlite_match(words: list[str], facets: list[str]) -> str:
     return " AND ".join([f'body : "{w}"*' for w in words] + [f"facets : {t}" for t in facets])
 
 
-def _postgres_tsquery(words: list[str], facets: list[str]) -> str:
-    return " & ".join([f"{w}:*D" for w in words] + [f"{t}:A" for t in facets])
+def _postgres_where(words: list[str], facets: list[str]) -> tuple[str, list[str]]:
+    """The WHERE clause (and its parameters) matching every word as a prefix and every facet."""
+    clauses, params = [], []
+    if words:
+        clauses.append("search_vector @@ to_tsquery('simple', %s)")
+        params.append(" & ".join(f"{w}:*" for w in words))
+    if facets:
+        clauses.append("facet_vector @@ to_tsquery('simple', %s)")
+        params.append(" & ".join(facets))
+    return " AND ".join(clauses), params
 
 
 def filter_by_words(queryset, query: str):
@@ -148,11 +160,9 @@ def filter_by_words(queryset, query: str):
             )
         )
     if connection.vendor == "postgresql":
+        where, params = _postgres_where(words, [])
         return queryset.filter(
-            pk__in=RawSQL(
-                "SELECT id FROM registry_organisation WHERE search_vector @@ to_tsquery('simple', %s)",
-                [_postgres_tsquery(words, [])],
-            )
+            pk__in=RawSQL(f"SELECT id FROM registry_organisation WHERE {where}", params)
         )
     for word in words:  # any other database: a plain substring scan
         queryset = queryset.filter(search_document__contains=word)
@@ -191,8 +201,10 @@ class SearchResult:
         if self.vendor == "sqlite":
             sql = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
             return self._execute(sql, [_sqlite_match(self.words, self.facets)])[0][0]
-        sql = "SELECT count(*) FROM registry_organisation WHERE search_vector @@ to_tsquery('simple', %s)"
-        return self._execute(sql, [_postgres_tsquery(self.words, self.facets)])[0][0]
+        where, params = _postgres_where(self.words, self.facets)
+        return self._execute(f"SELECT count(*) FROM registry_organisation WHERE {where}", params)[
+            0
+        ][0]
 
     def count(self) -> int:
         return self._count
@@ -221,12 +233,13 @@ class SearchResult:
             )
             params = [_sqlite_match(self.words, self.facets), limit, offset]
         else:
+            where, params = _postgres_where(self.words, self.facets)
             sql = (
-                "SELECT id FROM registry_organisation WHERE search_vector @@ to_tsquery('simple', %s)"
+                f"SELECT id FROM registry_organisation WHERE {where}"
                 f" ORDER BY {self.column} {self.direction} NULLS LAST, id {self.direction}"
                 " LIMIT %s OFFSET %s"
             )
-            params = [_postgres_tsquery(self.words, self.facets), limit, offset]
+            params = [*params, limit, offset]
         return [self._as_pk(row[0]) for row in self._execute(sql, params)]
 
     @staticmethod
