@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 
 from tests.accounts.factories import UserFactory
 from tests.registry.factories import MemberOrganisationFactory
@@ -51,6 +52,7 @@ def _fast_test_settings(settings):
     on), and passwords hash fast: the suite creates thousands of users."""
     settings.TASKS = IMMEDIATE_TASKS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    caches["pages"].clear()  # no test sees a page another test rendered
 
 
 @pytest.fixture

@@ -3,9 +3,13 @@ from django.urls import include, path
 
 from innocluster.api.api import api
 from innocluster.core.views import healthz
+from innocluster.portal import views as portal_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The language switch is on cached public pages, whose forms carry no per-visitor CSRF token;
+    # switching languages only sets a preference cookie (portal.views.set_language).
+    path("i18n/setlang/", portal_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

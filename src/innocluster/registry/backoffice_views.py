@@ -225,15 +225,21 @@ def member_search(request):
     """Every organisation, whatever its status, with the registry's filters."""
     form, registry_filter = _member_search(request)
     if registry_filter is None:
-        organisations, status = Organisation.objects.none(), 400
+        page_obj, status = _page(request, Organisation.objects.none()), 400
     else:
-        organisations = selectors.registry_list(request.user, registry_filter, staff_view=True)
+        page_obj = selectors.registry_page(
+            request.user,
+            registry_filter,
+            request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            staff_view=True,
+        )
         status = 200
     query = urlencode(registry_filter.as_params()) if registry_filter else ""
     return render(
         request,
         TEMPLATES + "members.html",
-        {"form": form, "page_obj": _page(request, organisations), "filter_query": query},
+        {"form": form, "page_obj": page_obj, "filter_query": query},
         status=status,
     )
 

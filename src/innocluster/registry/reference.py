@@ -34,6 +34,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from innocluster.core.pagecache import bump_reference_version
+
 from .models import OkvedCode, PriorityArea, Region, TechnologyReadinessLevel
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -116,6 +118,7 @@ def load_all() -> dict[str, int]:
         ],
         ["name_ru", "name_en", "description_ru", "description_en"],
     )
+    bump_reference_version()  # bulk upserts fire no signals: cached choices must refresh
     return {
         "priority_areas": PriorityArea.objects.count(),
         "regions": Region.objects.count(),

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 from innocluster.core import pagecache
 from innocluster.core.audit import history_of
 from innocluster.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from innocluster.core.paging import paginate_by_ids
 from innocluster.portal.forms import add_domain_error, client_ip
 
 from . import agreement, selectors, services
@@ -98,8 +97,9 @@ def registry_list(request):
         # The fields show the errors: not a fragment to keep.
         context = {"form": form, "invalid": True, "filter_fragment": ("invalid", 0)}
         return render(request, "registry/list.html", context, status=400)
-    organisations = selectors.registry_list(request.user, registry_filter).only(*LIST_FIELDS)
-    page = paginate_by_ids(organisations, request.GET.get("page"), PAGE_SIZE)
+    page = selectors.registry_page(
+        request.user, registry_filter, request.GET.get("page"), per_page=PAGE_SIZE, only=LIST_FIELDS
+    )
     params = registry_filter.as_params()
     query = ("?" + urlencode(params)) if params else ""
     return render(
