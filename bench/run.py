@@ -481,7 +481,7 @@ def write_report(
         f"| Django | {info['django']} |",
         f"| SQLite | {info['sqlite']} (WAL, synchronous=NORMAL) |",
         f"| PostgreSQL | {info['postgresql']} (Debian package, default configuration, loopback) |",
-        f"| Web server | granian {info['granian']}, `innocluster serve` defaults: 1 worker, 8 threads, WSGI |",
+        f"| Web server | granian {info['granian']}, `innocluster serve` defaults: one worker process per CPU, 8 threads each, WSGI |",
         f"| Load generator | {info['wrk']}, {args.threads} thread, {args.connections} connections, "
         f"{args.duration} s per endpoint after a {args.warmup_seconds} s warm-up, on the same machine |",
         "",
@@ -517,9 +517,9 @@ def write_report(
     lines += ["", "### Registry search latency", ""]
     lines.append(
         "Each query runs the registry page's own code path: `RegistryFilter.from_params` → "
-        "`selectors.registry_list` (public registry, `select_related` region and OKVED) → the "
-        "page's `.only(...)` columns → `Paginator(…, 25).get_page(1)`: the first 25 rows **and** "
-        f"the count. {args.queries} different queries per case (random words from the demo "
+        "`selectors.registry_page(…, page 1, per_page=25, only=<the list's columns>)`: the "
+        "full-text match's exact count, the page's 25 ids by the cheaper plan, then those rows "
+        f"(`registry/search.py`). {args.queries} different queries per case (random words from the demo "
         "vocabulary, RU and EN, some prefixes; random regions, kinds, areas, OKVED sections, SME "
         f"categories) after {args.search_warmup} warm-up queries; milliseconds, in-process."
     )
@@ -562,7 +562,7 @@ def write_report(
         "(≈ 10 rows per organisation), in one transaction."
     )
     lines += ["", "| step (s) | " + " | ".join(results) + " |", "|---|" + "---|" * len(results)]
-    steps = list(next(iter(results.values()))["generate"]["timings"])
+    steps = list(dict.fromkeys(step for r in results.values() for step in r["generate"]["timings"]))
     for step in steps:
         lines.append(f"| {step} | " + " | ".join(f"{r['generate']['timings'].get(step, 0):.2f}" for r in results.values()) + " |")  # fmt: skip
     lines.append("| **organisations total** | " + " | ".join(f"**{r['generate']['orgs_s']:.1f}**" for r in results.values()) + " |")  # fmt: skip

@@ -779,6 +779,13 @@ def run(
     to_create = max(0, orgs - done)
     if to_create:
         _orgs, result.timings = generate_organisations(to_create, seed, use_trigger=use_trigger)
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # VACUUM (outside any transaction) sets the visibility map, so counts of the public
+            # registry are index-only scans at once instead of after autovacuum's first visit.
+            began_vacuum = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE registry_organisation")
+            result.timings["vacuum"] = time.perf_counter() - began_vacuum
     result.created_organisations = to_create
     result.seconds = time.perf_counter() - began
     if users:
