@@ -24,7 +24,9 @@ def test_register_sends_a_link_that_confirms_the_email(client):
     assert client.login(email="founder@example.org", password="a-long-passphrase-42")
 
 
-def test_the_confirmation_mail_waits_for_the_worker(settings):
+def test_the_confirmation_mail_waits_for_the_worker(settings, transactional_db):
+    """The real worker, on committed rows as in production (it closes its database connection
+    when done, which a test transaction would not survive)."""
     settings.TASKS = DATABASE_TASKS
     register_user("queued@example.org", "a-long-passphrase-42")
     assert mail.outbox == []  # queued, not sent by the request
