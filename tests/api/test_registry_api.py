@@ -349,3 +349,22 @@ def test_open_data_from_the_api_with_filters(client):
     assert document["count"] == 2 and document["schema"].endswith("/registry/export.schema.json")
     bad = client.get("/api/v1/open-data/registry.json", {"sme_category": "huge"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "sme_category"
+
+
+def test_duplicate_of_a_hidden_organisation_does_not_reveal_it(client, user):
+    hidden = OrganisationFactory(name_ru="ООО «Тайный заявитель»")  # an applicant: not public
+    client.force_login(user)
+    response = client.post(
+        "/api/v1/organisations", join_body(inn=hidden.inn), content_type="application/json"
+    )
+    assert response.status_code == 409
+    problem = response.json()
+    assert "Тайный" not in response.content.decode() and "existing_id" not in problem
+
+
+@pytest.mark.parametrize(
+    "query", [{"q": "7707083893", "region": "\x00"}, {"area": "ict\x00"}, {"region": "Moscow"}]
+)
+def test_control_characters_and_malformed_codes_in_page_filters_are_400(client, query):
+    assert client.get("/registry/", query).status_code == 400
+    assert client.get("/registry/export.csv", query).status_code == 400

@@ -123,7 +123,7 @@ def test_claiming_an_administered_organisation_goes_to_review(client):
     application = MembershipApplication.objects.get(applicant=claimant)
     assert application.status == "pending_review"
     html = response.content.decode()
-    assert owner_role.user.email in html  # the review reason names the administrator
+    assert owner_role.user.email not in html  # the claimant learns that, not who, administers it
 
 
 def test_unconfirmed_email_waits_for_review(client):

@@ -179,19 +179,59 @@ def test_unconfirmed_email_goes_to_review_and_is_admitted_after_confirmation(db)
 
 def test_claim_of_administered_organisation_goes_to_operators(user, operator):
     data = company()
-    join(user, data)
+    org = join(user, data).organisation
     claimant = UserFactory()
     claim = join(claimant, company(inn=data.inn, ogrn=data.ogrn), claim=True)
     assert claim.status == "pending_review"
-    assert user.email in claim.review_reason
+    assert user.email not in claim.review_reason  # how many administer it, not who
     with translation.override("en"):
         assert (
             claim.review_reason_display
-            == f"Claim on an organisation that is already administered by {user.email}."
+            == "Claim on an organisation that other users already administer (1)."
         )
-        assert claim.checks_display[-1]["message"] == f"Already administered by {user.email}."
+    # No access while the claim waits: not a role, not the organisation's other applications.
+    assert not org.roles.filter(user=claimant).exists()
+    assert not MembershipApplication.objects.visible_to(claimant).exclude(pk=claim.pk).exists()
     approve_application(operator, claim, "Confirmed by phone with the director")
     assert claim.organisation.roles.get(user=claimant).role == "owner"
+
+
+def test_a_new_claim_does_not_undo_the_funds_refusal(operator):
+    data = company()
+    applicant = UnconfirmedUserFactory()
+    application = join(applicant, data)
+    reject_application(operator, application, "Not a real company")
+    applicant.email_confirmed_at = applicant.date_joined
+    applicant.save()
+    again = join(applicant, company(inn=data.inn, ogrn=data.ogrn), claim=True)
+    assert again.status == "pending_review"
+    assert again.organisation.status == "withdrawn"
+
+
+def test_a_suspended_member_cannot_withdraw_and_rejoin_alone(operator, user):
+    org = join(user).organisation
+    change_membership_status(operator, org, "suspended", "Reports overdue")
+    with pytest.raises(NotPermitted):
+        change_membership_status(user, org, "withdrawn", "we leave")
+
+
+def test_approving_a_claim_leaves_a_suspension_in_place(operator, user):
+    data = company()
+    org = join(user, data).organisation
+    change_membership_status(operator, org, "suspended", "Reports overdue")
+    claim = join(UserFactory(), company(inn=data.inn, ogrn=data.ogrn), claim=True)
+    approve_application(operator, claim, "new director")
+    org.refresh_from_db()
+    assert org.status == "suspended"
+
+
+def test_reinstating_a_never_admitted_organisation_gives_number_and_date(operator):
+    application = join(UnconfirmedUserFactory())
+    reject_application(operator, application, "Documents missing")
+    org = change_membership_status(
+        operator, application.organisation, "member", "Documents arrived"
+    )
+    assert org.status == "member" and org.member_number and org.member_since
 
 
 def test_operator_rejects_with_reason_and_applicant_org_is_withdrawn(operator):

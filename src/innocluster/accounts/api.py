@@ -38,14 +38,9 @@ def me(request):
     token = caller_token(request)
     if token is not None:
         return {"kind": "token", "token": token_out(token)}
-    from innocluster.registry.models import MembershipApplication, OrganisationRole
+    from innocluster.registry import selectors
 
     user = request.auth
-    roles = (
-        OrganisationRole.objects.filter(user=user)
-        .select_related("organisation")
-        .order_by("organisation__name_ru")
-    )
     return {
         "kind": "user",
         "email": user.email,
@@ -60,13 +55,17 @@ def me(request):
                 "member_number": r.organisation.member_number,
                 "role": r.role,
             }
-            for r in roles
+            for r in selectors.roles_of(user)
         ],
-        "applications": list(
-            MembershipApplication.objects.filter(applicant=user).values(
-                "id", "organisation_id", "status", "created_at"
-            )
-        ),
+        "applications": [
+            {
+                "id": a.id,
+                "organisation_id": a.organisation_id,
+                "status": a.status,
+                "created_at": a.created_at,
+            }
+            for a in selectors.applications_of(user)
+        ],
     }
 
 
@@ -91,15 +90,13 @@ def issue_token(request, org_id: uuid.UUID, payload: TokenIn):
     summary="An organisation's API tokens",
 )
 def list_tokens(request, org_id: uuid.UUID):
-    from innocluster.registry.choices import OrgRole
+    from innocluster.registry import selectors
+    from innocluster.registry.permissions import may_administer_organisation
 
-    user = request.auth
-    tokens = ApiToken.objects.filter(organisation_id=org_id)
-    if not user.is_fund_staff:
-        tokens = tokens.filter(
-            organisation__roles__user=user, organisation__roles__role=OrgRole.OWNER
-        )
-    return [token_out(t) for t in tokens.order_by("-created_at")]
+    organisation = selectors.organisation_for(request.auth, org_id)
+    if not may_administer_organisation(request.auth, organisation)[0]:
+        raise NotFound()
+    return [token_out(t) for t in organisation.api_tokens.order_by("-created_at")]
 
 
 @router.delete(

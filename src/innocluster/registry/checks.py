@@ -13,6 +13,12 @@ OUTCOMES = {
     ("identifiers_valid", "ok"): (_("Identifiers are valid."), None),
     ("not_already_member", "ok"): (_("Not yet a member."), None),
     ("not_already_member", "claim_access"): (_("Already admitted; the claim gives access."), None),
+    ("not_already_member", "ended_by_fund"): (
+        _("The Fund refused or ended this organisation's membership before."),
+        _(
+            "The Fund refused or ended this organisation's membership before; a person decides anew."
+        ),
+    ),
     ("not_already_member", "suspended"): (
         _("Membership is suspended."),
         _("The organisation's membership is suspended."),
@@ -28,8 +34,8 @@ OUTCOMES = {
     ),
     ("agreement_accepted", "ok"): (_("The accession agreement is accepted."), None),
     ("no_other_administrator", "administered"): (
-        _("Already administered by %(names)s."),
-        _("Claim on an organisation that is already administered by %(names)s."),
+        _("Already administered by other users (%(count)s)."),
+        _("Claim on an organisation that other users already administer (%(count)s)."),
     ),
 }
 # What rows without an ``outcome`` (demo data, older rows) meant, by code and result.

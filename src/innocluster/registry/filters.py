@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from innocluster.core.errors import FieldError, ValidationFailed
+from innocluster.core.text import has_control_characters
 
 from .choices import PUBLIC_STATUSES, MembershipStatus, OrganisationKind, SmeCategory
 from .search import (
@@ -19,6 +21,8 @@ from .search import (
     supports_search_result,
 )
 
+REGION_CODE = re.compile(r"^RU-[A-Z]{2,3}$")
+AREA_CODE = re.compile(r"^[a-z_]{2,32}$")
 ORDERINGS = {
     "name": ("name_ru", "id"),
     "-name": ("-name_ru", "-id"),
@@ -47,7 +51,13 @@ class RegistryFilter:
         values = {f.name: (params.get(f.name) or "").strip() for f in fields(cls)}
         values["order"] = values["order"] or "name"
         result = cls(**values)
-        errors = []
+        errors = [
+            FieldError(name, _("Must not contain control characters."), "invalid")
+            for name, value in values.items()
+            if has_control_characters(value)
+        ]
+        if errors:  # nothing else is safe to look at
+            raise ValidationFailed(errors)
         allowed_statuses = MembershipStatus.values if staff else [str(s) for s in PUBLIC_STATUSES]
         if result.status and result.status not in allowed_statuses:
             errors.append(
@@ -82,6 +92,16 @@ class RegistryFilter:
                     _("An OKVED 2 section is one letter from A to U."),
                     "invalid_choice",
                 )
+            )
+        if result.region and not REGION_CODE.match(result.region.upper()):
+            errors.append(
+                FieldError(
+                    "region", _("A region is an ISO 3166-2:RU code such as RU-MOW."), "invalid"
+                )
+            )
+        if result.area and not AREA_CODE.match(result.area):
+            errors.append(
+                FieldError("area", _("A priority area is a code such as ict."), "invalid")
             )
         if result.order not in ORDERINGS:
             errors.append(

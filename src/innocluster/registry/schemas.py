@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
 from innocluster.core.text import CleanStr
 
+# Money in roubles as the database keeps it: numeric(18, 2), never a float.
+Revenue = Annotated[Decimal, Field(max_digits=18, decimal_places=2, ge=0)]
 LegalFormIn = Literal["legal_entity", "individual_entrepreneur", "foreign", "individual"]
 KindIn = Literal[
     "company", "startup", "corporation", "university", "research_institute",
@@ -40,9 +42,10 @@ class JoinIn(Schema):
     okved_extra: list[CleanStr] = Field(default_factory=list, max_length=50)
     registered_on: datetime.date | None = None
     employees: int | None = Field(None, ge=0, le=10_000_000)
-    revenue_by_year: dict[int, Decimal] = Field(
-        default_factory=dict, description="roubles by calendar year"
+    revenue_by_year: dict[int, Revenue] = Field(
+        default_factory=dict, description="roubles by calendar year, at most 2 decimal places"
     )
+
     sme_category: Literal["", "micro", "small", "medium", "large"] = ""
     priority_areas: list[CleanStr] = Field(default_factory=list, max_length=10)
     website: CleanStr = Field("", max_length=200)

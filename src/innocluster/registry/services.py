@@ -50,6 +50,8 @@ from .sme import compute_sme_category
 from .workflows import MEMBERSHIP_TRANSITIONS
 
 ORGANISATION_AUDIT_FIELDS = [
+    "registered_on", "description_ru", "description_en", "contact_name", "contact_email",
+    "contact_phone", "address",
     "legal_form", "kind", "name_ru", "name_en", "inn", "ogrn", "kpp", "country",
     "foreign_registration_number", "region_id", "okved_main_id", "employees", "sme_category",
     "website", "status", "member_number", "member_since",
@@ -283,7 +285,8 @@ def find_existing_organisation(data: OrganisationInput) -> Organisation | None:
 
 
 def duplicate_conflict(existing: Organisation) -> Conflict:
-    """The 409 for an identifier that is already registered, naming the existing organisation."""
+    """The 409 for an identifier that is already registered. It names the organisation only when
+    the public registry shows it; an applicant's or a withdrawn organisation stays unnamed."""
     if existing.status in PUBLIC_STATUSES:
         message = _(
             "This organisation is already registered: %(name)s, member number %(number)s."
@@ -291,19 +294,22 @@ def duplicate_conflict(existing: Organisation) -> Conflict:
             "name": existing.name_ru,
             "number": existing.member_number or "—",
         }
+        extra = {
+            "existing_id": str(existing.id),
+            "existing_name": existing.name_ru,
+            "existing_status": existing.status,
+        }
     else:
         message = _(
-            "This organisation is already registered: %(name)s. Claim it instead of creating it again."
-        ) % {"name": existing.name_ru}
+            "An organisation with these identifiers is already registered. Claim it instead of"
+            " creating it again."
+        )
+        extra = {}
     return Conflict(
         message,
         code="duplicate_organisation",
         errors=[FieldError("inn" if existing.inn else "ogrn", message, "duplicate")],
-        extra={
-            "existing_id": str(existing.id),
-            "existing_name": existing.name_ru,
-            "existing_status": existing.status,
-        },
+        extra=extra,
     )
 
 
@@ -481,10 +487,10 @@ def apply_for_membership(data: OrganisationInput, request: JoinRequest) -> Membe
                 obj=org,
                 after=snapshot(org, ORGANISATION_AUDIT_FIELDS),
             )
-        if actor is not None:
-            OrganisationRole.objects.get_or_create(
-                organisation=org, user=actor, role=OrgRole.OWNER if not owners else OrgRole.VIEWER
-            )
+        if actor is not None and existing is None:
+            # The creator of a new organisation administers it from the start; a claimant of an
+            # existing one gets its role only when the claim is approved (_grant_claim).
+            OrganisationRole.objects.get_or_create(organisation=org, user=actor, role=OrgRole.OWNER)
 
         agreement_text = agreement.text()
         AgreementAcceptance.objects.create(
@@ -521,14 +527,28 @@ def apply_for_membership(data: OrganisationInput, request: JoinRequest) -> Membe
             summary=application.review_reason or "all formal checks passed",
         )
         if not review_reasons:
-            if org.status in ADMITTED_STATUSES:
-                # A claim on an admitted organisation nobody administers: access, not a new admission.
-                pass
-            else:
+            _grant_claim(application, actor)
+            if org.status in (MembershipStatus.APPLICANT, MembershipStatus.WITHDRAWN):
                 _admit(org, actor, _("All formal checks passed."))
             application.decided_at = timezone.now()
             application.save(update_fields=["decided_at"])
     return application
+
+
+def _grant_claim(application: MembershipApplication, actor) -> None:
+    """The applicant of an approved application administers the organisation."""
+    if application.applicant_id is None:
+        return
+    _role, created = OrganisationRole.objects.get_or_create(
+        organisation=application.organisation, user_id=application.applicant_id, role=OrgRole.OWNER
+    )
+    if created:
+        record_event(
+            actor=actor,
+            action="organisation.role_granted",
+            obj=application.organisation,
+            after={"user": str(application.applicant_id), "role": OrgRole.OWNER},
+        )
 
 
 def _token_label(token) -> str:
@@ -543,6 +563,8 @@ def _formal_checks(org: Organisation, actor, token, other_owners) -> tuple[list[
         checks.append(make_check("not_already_member", "claim_access", True))
     elif org.status == MembershipStatus.SUSPENDED:
         checks.append(make_check("not_already_member", "suspended", None))
+    elif org.status == MembershipStatus.WITHDRAWN and _ended_by_fund(org):
+        checks.append(make_check("not_already_member", "ended_by_fund", None))
     else:
         checks.append(make_check("not_already_member", "ok", True))
     if token is not None:
@@ -555,10 +577,23 @@ def _formal_checks(org: Organisation, actor, token, other_owners) -> tuple[list[
         checks.append(make_check("contact_confirmed", "unconfirmed", None))
     checks.append(make_check("agreement_accepted", "ok", True))
     if other_owners:
-        names = ", ".join(role.user.email for role in other_owners)
-        checks.append(make_check("no_other_administrator", "administered", None, names=names))
+        # How many, not who: the claimant sees these checks, the operators see the people.
+        checks.append(
+            make_check("no_other_administrator", "administered", None, count=len(other_owners))
+        )
     with translation.override(settings.LANGUAGE_CODE):
         return checks, review_reasons(checks)
+
+
+def _ended_by_fund(org: Organisation) -> bool:
+    """Whether the organisation's last withdrawal was the Fund's doing (a refusal, or the end of
+    a suspension), which a new application must not undo on its own."""
+    last = org.status_history.order_by("-changed_at").select_related("changed_by").first()
+    if last is None or last.to_status != MembershipStatus.WITHDRAWN:
+        return False
+    return last.from_status == MembershipStatus.SUSPENDED or bool(
+        last.changed_by and last.changed_by.is_fund_staff
+    )
 
 
 def confirm_pending_after_email(actor) -> list[MembershipApplication]:
@@ -576,17 +611,31 @@ def confirm_pending_after_email(actor) -> list[MembershipApplication]:
         if review:
             continue
         with transaction.atomic():
+            application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+            if application.status != ApplicationStatus.PENDING_REVIEW:
+                continue  # an operator decided it meanwhile
             application.checks = checks
             application.review_reason = ""
             application.status = ApplicationStatus.APPROVED
             application.decided_at = timezone.now()
             application.save()
-            if application.organisation.status not in ADMITTED_STATUSES:
+            _grant_claim(application, actor)
+            if application.organisation.status in (
+                MembershipStatus.APPLICANT,
+                MembershipStatus.WITHDRAWN,
+            ):
                 _admit(
                     application.organisation,
                     actor,
                     _("All formal checks passed after the e-mail was confirmed."),
                 )
+            record_event(
+                actor=actor,
+                action="membership.application_approved",
+                obj=application,
+                after={"status": application.status},
+                summary="e-mail confirmed",
+            )
         admitted.append(application)
     return admitted
 
@@ -616,12 +665,11 @@ def approve_application(
         application.decision_reason = reason
         application.save()
         org = application.organisation
-        if org.status not in ADMITTED_STATUSES:
+        # Only an organisation outside the cluster is admitted: approving a claim on a suspended
+        # member gives access and leaves the suspension as it is.
+        if org.status in (MembershipStatus.APPLICANT, MembershipStatus.WITHDRAWN):
             _admit(org, actor, reason or _("Approved by the Fund."))
-        if application.applicant_id:
-            OrganisationRole.objects.filter(
-                organisation=org, user_id=application.applicant_id, role=OrgRole.VIEWER
-            ).update(role=OrgRole.OWNER)
+        _grant_claim(application, actor)
         record_event(
             actor=actor,
             action="membership.application_approved",
@@ -668,10 +716,6 @@ def reject_application(
                 after=snapshot(org, ORGANISATION_AUDIT_FIELDS),
                 summary=reason,
             )
-        else:  # a refused claim: the claimant loses the access it was given pending the decision
-            OrganisationRole.objects.filter(
-                organisation=org, user_id=application.applicant_id
-            ).delete()
         record_event(
             actor=actor,
             action="membership.application_rejected",
@@ -750,6 +794,14 @@ def change_membership_status(actor, org: Organisation, to_status: str, reason: s
         )
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=org.pk)
+        if not actor.is_fund_staff and org.status == MembershipStatus.SUSPENDED:
+            raise NotPermitted(_("A suspended membership is ended by the Fund, not by the member."))
+        if to_status in ADMITTED_STATUSES and org.status in (
+            MembershipStatus.APPLICANT,
+            MembershipStatus.WITHDRAWN,
+        ):
+            _admit(org, actor, reason)  # a (re)admission: member number and date
+            return org
         before = snapshot(org, ORGANISATION_AUDIT_FIELDS)
         if to_status in ADMITTED_STATUSES:
             to_status = admission_status_for(org)
