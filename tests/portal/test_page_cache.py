@@ -213,3 +213,12 @@ def test_worker_processes_share_the_pages(client, monkeypatch):
     served(client, "/registry/?kind=university")
     caches[pagecache.PAGES_CACHE].clear()  # as in another process
     assert served(client, "/registry/?kind=university")["X-Page-Cache"] == "hit"
+
+
+def test_unknown_query_parameters_are_served_but_not_cached(client):
+    first = client.get("/registry/", {"utm_source": "x1"})
+    second = client.get("/registry/", {"utm_source": "x1"})
+    assert first.status_code == second.status_code == 200
+    assert second.get("X-Page-Cache") != "hit"
+    client.get("/registry/", {"q": "робот"})
+    assert client.get("/registry/", {"q": "робот"}).get("X-Page-Cache") == "hit"

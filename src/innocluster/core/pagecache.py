@@ -127,11 +127,20 @@ def bump_on_commit(bump=bump_registry_version, using: str | None = None) -> None
     transaction.on_commit(bump, using=using)
 
 
+# The query parameters the public pages understand (the registry's filters and the page number).
+# A request with any other is served uncached: arbitrary parameters would otherwise mint endless
+# cache entries for one page, and filling the shared file cache is what makes a miss expensive.
+CACHEABLE_PARAMETERS = frozenset(
+    {"q", "area", "kind", "region", "okved_section", "sme_category", "status", "order", "page"}
+)
+
+
 def _cacheable_request(request) -> bool:
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
+        and set(request.GET) <= CACHEABLE_PARAMETERS
     )
 
 
