@@ -6,6 +6,7 @@ import json
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -15,15 +16,15 @@ logger = logging.getLogger(__name__)
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 TITLES = {
-    400: "Bad request",
-    401: "Authentication required",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    422: "Invalid input",
-    429: "Too many requests",
-    500: "Internal server error",
+    400: _("Bad request"),
+    401: _("Authentication required"),
+    403: _("Forbidden"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    409: _("Conflict"),
+    422: _("Invalid input"),
+    429: _("Too many requests"),
+    500: _("Internal server error"),
 }
 
 
@@ -37,7 +38,7 @@ def problem(
 ) -> HttpResponse:
     body = {
         "type": f"https://innocluster.org/problems/{code}",
-        "title": TITLES.get(status, "Error"),
+        "title": str(TITLES.get(status, _("Error"))),
         "status": status,
         "code": code,
         "detail": detail,
@@ -77,7 +78,7 @@ def install_problem_handlers(api) -> None:
             }
             for e in exc.errors
         ]
-        return problem(request, 422, "validation_error", "The input is invalid.", errors)
+        return problem(request, 422, "validation_error", str(_("The input is invalid.")), errors)
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):
@@ -85,16 +86,16 @@ def install_problem_handlers(api) -> None:
             request,
             401,
             "not_authenticated",
-            "Sign in, or send a valid API token as 'Authorization: Bearer <token>'.",
+            str(_("Sign in, or send a valid API token as 'Authorization: Bearer <token>'.")),
         )
 
     @api.exception_handler(AuthorizationError)
     def authorization_error(request, exc):
-        return problem(request, 403, "forbidden", str(exc) or "Forbidden.")
+        return problem(request, 403, "forbidden", str(exc) or str(_("Forbidden.")))
 
     @api.exception_handler(Throttled)
     def throttled(request, exc):
-        return problem(request, 429, "throttled", "Too many requests.")
+        return problem(request, 429, "throttled", str(_("Too many requests.")))
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
@@ -102,11 +103,14 @@ def install_problem_handlers(api) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return problem(request, 404, "not_found", "Not found.")
+        return problem(request, 404, "not_found", str(_("Not found.")))
 
     @api.exception_handler(Exception)
     def server_error(request, exc):
         logger.exception("Unhandled API error on %s", request.path)
         return problem(
-            request, 500, "server_error", "An unexpected error occurred; it has been logged."
+            request,
+            500,
+            "server_error",
+            str(_("An unexpected error occurred; it has been logged.")),
         )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass
 class FieldError:
@@ -40,7 +42,7 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     """Input broke one or more rules (HTTP 422)."""
 
-    def __init__(self, errors: list[FieldError], message: str = "The input is invalid."):
+    def __init__(self, errors: list[FieldError], message: str = _("The input is invalid.")):
         super().__init__(message=message, code="validation_error", status=422, errors=errors)
 
 
@@ -63,5 +65,5 @@ class NotPermitted(DomainError):
 class NotFound(DomainError):
     """Absent, or invisible to this user: the two are never told apart (HTTP 404)."""
 
-    def __init__(self, message: str = "Not found.", code: str = "not_found"):
+    def __init__(self, message: str = _("Not found."), code: str = "not_found"):
         super().__init__(message=message, code=code, status=404)
