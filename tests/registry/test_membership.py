@@ -283,3 +283,19 @@ def test_suspend_and_reinstate_keep_history(operator, user):
     ]
     with pytest.raises(NotPermitted):
         change_membership_status(UserFactory(), org, "suspended", "no right")
+
+
+def test_profile_edit_audits_areas_and_revenues(user):
+    from decimal import Decimal
+
+    from innocluster.core.audit import history_of
+    from innocluster.registry.services import update_organisation
+
+    org = join(user).organisation
+    update_organisation(
+        user, org, company(priority_areas=["energy"], revenue_by_year={2025: Decimal("1500000.50")})
+    )
+    event = history_of(org).filter(action="organisation.updated").get()
+    assert event.before["priority_areas"] == ["ict", "medicine"]
+    assert event.after["priority_areas"] == ["energy"]
+    assert event.after["revenues"] == {"2025": "1500000.50"}

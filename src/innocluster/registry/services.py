@@ -829,7 +829,7 @@ def update_organisation(actor, org: Organisation, data: OrganisationInput) -> Or
     checked = check_organisation_input(data)
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=org.pk)
-        before = snapshot(org, ORGANISATION_AUDIT_FIELDS)
+        before = _profile_snapshot(org)
         _apply_fields(org, checked)
         org.save()
         _save_relations(org, checked)
@@ -838,9 +838,19 @@ def update_organisation(actor, org: Organisation, data: OrganisationInput) -> Or
             action="organisation.updated",
             obj=org,
             before=before,
-            after=snapshot(org, ORGANISATION_AUDIT_FIELDS),
+            after=_profile_snapshot(org),
         )
     return org
+
+
+def _profile_snapshot(org: Organisation) -> dict:
+    """The organisation's fields with its areas, further OKVED codes and revenues, for the audit."""
+    return {
+        **snapshot(org, ORGANISATION_AUDIT_FIELDS),
+        "priority_areas": sorted(org.priority_areas.values_list("code", flat=True)),
+        "okved_extra": sorted(org.okved_extra.values_list("code", flat=True)),
+        "revenues": {str(r.year): str(r.revenue_rub) for r in org.revenues.all()},
+    }
 
 
 def export_members_with_contacts(actor, registry_filter) -> QuerySet:
