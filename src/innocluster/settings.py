@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "innocluster.core",
     "innocluster.accounts",
     "innocluster.registry",
+    "innocluster.ledger",
     "innocluster.portal",
     "innocluster.api",
 ]
