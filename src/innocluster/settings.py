@@ -15,8 +15,17 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-BASE_DIR = Path(os.environ.get("INNOCLUSTER_HOME", Path.cwd())).resolve()
-VAR_DIR = Path(os.environ.get("INNOCLUSTER_VAR_DIR", BASE_DIR / "var")).resolve()
+
+
+def _default_home() -> Path:
+    """A source checkout keeps its data in its own var/, wherever a command is started from;
+    an installed package uses the working directory."""
+    checkout = PACKAGE_DIR.parents[1]
+    return checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()
+
+
+BASE_DIR = Path(os.environ.get("INNOCLUSTER_HOME") or _default_home()).resolve()
+VAR_DIR = Path(os.environ.get("INNOCLUSTER_VAR_DIR") or BASE_DIR / "var").resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
