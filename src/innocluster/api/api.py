@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from innocluster.accounts.api import router as accounts_router
+from innocluster.ledger.api import router as ledger_router
 from innocluster.registry.api import router as registry_router
 
 from .problems import PROBLEM_CONTENT_TYPE, install_problem_handlers
@@ -55,3 +56,4 @@ api = InnoClusterAPI(
 install_problem_handlers(api)
 api.add_router("/", registry_router)
 api.add_router("/", accounts_router)
+api.add_router("/", ledger_router)
