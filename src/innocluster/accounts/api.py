@@ -106,15 +106,9 @@ def list_tokens(request, org_id: uuid.UUID):
     summary="Revoke an API token",
 )
 def revoke_token(request, token_id: uuid.UUID):
-    from innocluster.registry.choices import OrgRole
+    from innocluster.registry.permissions import may_administer_organisation
 
-    user = request.auth
-    tokens = ApiToken.objects.select_related("organisation")
-    if not user.is_fund_staff:
-        tokens = tokens.filter(
-            organisation__roles__user=user, organisation__roles__role=OrgRole.OWNER
-        )
-    token = tokens.filter(pk=token_id).first()
-    if token is None:
+    token = ApiToken.objects.select_related("organisation").filter(pk=token_id).first()
+    if token is None or not may_administer_organisation(request.auth, token.organisation)[0]:
         raise NotFound()
-    return token_out(revoke_api_token(user, token))
+    return token_out(revoke_api_token(request.auth, token))

@@ -47,14 +47,19 @@ def record_event(
     actor_label: str = "",
 ) -> AuditEvent:
     """Append one audit event; call it inside the service's transaction."""
+    return _append(
+        actor, action, object_type_of(obj), str(obj.pk), before, after, summary, actor_label
+    )
+
+
+def _append(actor, action, object_type, object_id, before, after, summary="", actor_label=""):
     user = actor if getattr(actor, "is_authenticated", False) else None
-    label = actor_label or (getattr(user, "email", "") if user else "system")
     return AuditEvent.objects.create(
         actor=user,
-        actor_label=label,
+        actor_label=actor_label or (getattr(user, "email", "") if user else "system"),
         action=action,
-        object_type=object_type_of(obj),
-        object_id=str(obj.pk),
+        object_type=object_type,
+        object_id=object_id,
         summary=summary[:500],
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
@@ -71,11 +76,4 @@ def history_of(obj: models.Model):
 def record_export(*, actor, kind: str, params: dict) -> AuditEvent:
     """Record that ``actor`` downloaded personal data (an export with contacts): who, when, which
     export and with which filters."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=getattr(actor, "email", "") or "system",
-        action=f"export.{kind}",
-        object_type="export",
-        object_id=kind,
-        after=_jsonable(params),
-    )
+    return _append(actor, f"export.{kind}", "export", kind, None, params)

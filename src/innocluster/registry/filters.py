@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from innocluster.core.errors import FieldError, ValidationFailed
@@ -13,12 +12,11 @@ from innocluster.core.text import has_control_characters
 
 from .choices import PUBLIC_STATUSES, MembershipStatus, OrganisationKind, SmeCategory
 from .search import (
-    PUBLIC_FACET,
     SearchResult,
     facet_tokens,
     filter_by_words,
+    full_text_serves,
     search_words,
-    supports_search_result,
 )
 
 REGION_CODE = re.compile(r"^RU-[A-Z]{2,3}$")
@@ -140,7 +138,7 @@ class RegistryFilter:
     def search_result(self, *, public_only: bool) -> SearchResult | None:
         """The matching ids from the full-text index (None for an identifier lookup, and for the
         back office's unfiltered list, which plain indexes serve best)."""
-        if self.identifier or not supports_search_result():
+        if self.identifier:
             return None
         facets = facet_tokens(
             status=self.status,
@@ -152,11 +150,8 @@ class RegistryFilter:
             public=public_only,
         )
         words = search_words(self.q)
-        if not words and not facets:  # staff's unfiltered list: the plain indexes serve it
+        if not full_text_serves(words, facets):
             return None
-        if not words and facets == [PUBLIC_FACET] and connection.vendor == "postgresql":
-            return None  # the public list: PostgreSQL counts it faster from the status index
-
         return SearchResult(words, facets, self.order)
 
     def apply(self, queryset):

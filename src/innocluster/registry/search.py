@@ -257,5 +257,10 @@ def sort_index_name(column: str) -> str:
     raise LookupError(f"no ({column}, id) index on Organisation")
 
 
-def supports_search_result() -> bool:
-    return connection.vendor in ("sqlite", "postgresql")
+def full_text_serves(words: list[str], facets: list[str]) -> bool:
+    """Whether the full-text index is the best way to answer these words and facets. Not for a
+    list with nothing to match (staff's unfiltered list), nor on PostgreSQL for the plain public
+    list, which it counts faster from the status index; nor on databases without full-text."""
+    if connection.vendor not in ("sqlite", "postgresql") or not (words or facets):
+        return False
+    return bool(words) or facets != [PUBLIC_FACET] or connection.vendor != "postgresql"
