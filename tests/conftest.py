@@ -43,6 +43,19 @@ def _reference_data(request):
         load_all()
 
 
+def tmp_document_store():
+    """Each test process keeps document content in its own temporary directory."""
+    import tempfile
+    from pathlib import Path
+
+    global _DOCUMENT_STORE
+    if _DOCUMENT_STORE is None:
+        _DOCUMENT_STORE = Path(tempfile.mkdtemp(prefix="innocluster-docs-"))
+    return _DOCUMENT_STORE
+
+
+_DOCUMENT_STORE = None
+
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -53,6 +66,11 @@ def _fast_test_settings(settings):
     settings.TASKS = IMMEDIATE_TASKS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     caches["pages"].clear()  # no test sees a page another test rendered
+    # Keys decrypted by an earlier test may belong to rows its rollback removed.
+    from innocluster.pki.keystore import forget_cached_keys
+
+    forget_cached_keys()
+    settings.DOCUMENT_STORE_DIR = tmp_document_store()
 
 
 @pytest.fixture

@@ -48,19 +48,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in (env(name) or default).split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in var/."""
-    configured = env("SECRET_KEY")
+def _secret(name: str) -> str:
+    """A secret from the environment (or ``NAME_FILE``), else one generated once and kept in
+    var/ with owner-only permissions: the zero-setup default of a single machine."""
+    configured = env(name)
     if configured:
         return configured
-    key_file = VAR_DIR / "secret_key"
+    key_file = VAR_DIR / name.lower()
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list(
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "innocluster.accounts",
     "innocluster.registry",
     "innocluster.ledger",
+    "innocluster.pki",
+    "innocluster.documents",
     "innocluster.portal",
     "innocluster.api",
 ]
@@ -250,3 +253,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+
+# Documents and signatures.
+# The passphrase that encrypts the private keys of the CA, the TSA, the log signer and the Fund's
+# signer (pki/keystore.py). Set it in production; the default is generated into var/.
+KEYSTORE_PASSPHRASE = _secret("KEYSTORE_PASSPHRASE")
+# Largest document or signature accepted, in bytes.
+DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# An external RFC 3161 timestamp authority; empty means the platform's built-in TSA.
+TSA_URL = env("TSA_URL", "")
+# PEM files of external certification authorities whose certificates signers may use.
+TRUST_ANCHOR_FILES = env_list("TRUST_ANCHOR_FILES", "")
+# Where documents' content lives, content-addressed by SHA-256.
+DOCUMENT_STORE_DIR = Path(env("DOCUMENT_STORE_DIR") or STORAGE_DIR / "documents").resolve()

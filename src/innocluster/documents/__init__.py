@@ -1,0 +1,1 @@
+"""Electronic document circulation: documents, versions, signing routes, signatures, receipts."""
