@@ -15,6 +15,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("accounts/", include("innocluster.accounts.urls")),
     path("backoffice/", include("innocluster.registry.backoffice_urls")),
+    path("pki/", include("innocluster.pki.urls")),
+    path("documents/", include("innocluster.documents.urls")),
     path("", include("innocluster.registry.urls")),
     path("", include("innocluster.portal.urls")),
 ]

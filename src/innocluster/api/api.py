@@ -6,7 +6,9 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from innocluster.accounts.api import router as accounts_router
+from innocluster.documents.api import router as documents_router
 from innocluster.ledger.api import router as ledger_router
+from innocluster.pki.api import router as pki_router
 from innocluster.registry.api import router as registry_router
 
 from .problems import PROBLEM_CONTENT_TYPE, install_problem_handlers
@@ -57,3 +59,5 @@ install_problem_handlers(api)
 api.add_router("/", registry_router)
 api.add_router("/", accounts_router)
 api.add_router("/", ledger_router)
+api.add_router("/", pki_router)
+api.add_router("/", documents_router)

@@ -1,0 +1,6 @@
+"""Portal pages of the documents app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "documents"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""The pki API (mounted under /api/v1/ by innocluster.api.api)."""
+
+from ninja import Router
+
+router = Router(tags=["pki"])
