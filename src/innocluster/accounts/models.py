@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)
     date_joined = models.DateTimeField(_("registered"), default=timezone.now)
+    # Base32 secret of the person's authenticator app (accounts/totp.py); empty until enrolled.
+    totp_secret = models.CharField(_("TOTP secret"), max_length=64, null=True, blank=True)
 
     objects = UserManager()
 
