@@ -17,6 +17,7 @@ urlpatterns = [
     path("backoffice/", include("innocluster.registry.backoffice_urls")),
     path("pki/", include("innocluster.pki.urls")),
     path("documents/", include("innocluster.documents.urls")),
+    path("verify/", include("innocluster.documents.verify_urls")),
     path("", include("innocluster.registry.urls")),
     path("", include("innocluster.portal.urls")),
 ]

@@ -7,6 +7,7 @@ from ninja.renderers import JSONRenderer
 
 from innocluster.accounts.api import router as accounts_router
 from innocluster.documents.api import router as documents_router
+from innocluster.documents.api_evidence import router as verification_router
 from innocluster.ledger.api import router as ledger_router
 from innocluster.pki.api import router as pki_router
 from innocluster.registry.api import router as registry_router
@@ -61,3 +62,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", ledger_router)
 api.add_router("/", pki_router)
 api.add_router("/", documents_router)
+api.add_router("/", verification_router)

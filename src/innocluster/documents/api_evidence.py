@@ -1,0 +1,5 @@
+"""Evidence packages and public signature verification (mounted under /api/v1/)."""
+
+from ninja import Router
+
+router = Router(tags=["verification"])

@@ -1,0 +1,6 @@
+"""The public verification page (mounted at /verify/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "verify"
+urlpatterns: list = []
