@@ -20,8 +20,22 @@ TOOLS = {
 }
 
 
+# Not a program on PATH but an OpenSSL engine: GOST R 34.10-2012 verification uses it.
+GOST_ENGINE = ("OpenSSL GOST engine", "libengine-gost-openssl")
+
+
+def gost_engine_available() -> bool:
+    if shutil.which("openssl") is None:
+        return False
+    probe = subprocess.run(["openssl", "engine", "gost", "-t"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
 def missing_tools() -> dict[str, str]:
-    return {tool: package for tool, package in TOOLS.items() if shutil.which(tool) is None}
+    missing = {tool: package for tool, package in TOOLS.items() if shutil.which(tool) is None}
+    if not gost_engine_available():
+        missing[GOST_ENGINE[0]] = GOST_ENGINE[1]
+    return missing
 
 
 def try_install(packages: list[str]) -> None:
