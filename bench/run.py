@@ -395,7 +395,11 @@ def machine(pg_version: str) -> dict:
         capture_output=True,
         text=True,
     ).stdout.split()
-    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    wrk_version = (
+        subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+        if shutil.which("wrk")
+        else ""
+    )
     return {
         "nproc": os.cpu_count(),
         "ram_gib": round(mem_kb / 1024 / 1024, 1),
@@ -464,13 +468,13 @@ def write_report(
 ) -> None:
     now = datetime.now(UTC)
     lines = [
-        "# Benchmarks",
+        REGISTRY_HEADING,
         "",
         f"Measured {now:%Y-%m-%d %H:%M} UTC by `{command}` (the `make bench` target runs "
         f"`.venv/bin/python bench/run.py` after `make install`); the whole run took "
         f"{(time.time() - began) / 60:.1f} min. Regenerate this file with the same command.",
         "",
-        "## Machine",
+        "### Machine",
         "",
         "| | |",
         "|---|---|",
@@ -494,7 +498,7 @@ def write_report(
         )
         + " (2.0 = both cores busy).",
         "",
-        f"## Results at {args.orgs:,} organisations",
+        f"### Results at {args.orgs:,} organisations",
         "",
         "| | target | " + " | ".join(results) + " |",
         "|---|---|" + "---|" * len(results),
@@ -514,7 +518,7 @@ def write_report(
     for name in ("registry page: word + region + kind", "profile page /registry/<id>/"):
         row(f"{name.split(':')[0].split(' /')[0].capitalize()}: req/s ÷ trivial view req/s", f"≥ {RATIO_TARGET}",
             lambda r, name=name: f"{r['load']['results'][name]['rps'] / r['load']['results'][trivial]['rps']:.3f}")  # fmt: skip
-    lines += ["", "### Registry search latency", ""]
+    lines += ["", "#### Registry search latency", ""]
     lines.append(
         "Each query runs the registry page's own code path: `RegistryFilter.from_params` → "
         "`selectors.registry_page(…, page 1, per_page=25, only=<the list's columns>)`: the "
@@ -532,7 +536,7 @@ def write_report(
                 f"| {case} | {db} | {fmt_ms(c['p50'])} | {fmt_ms(c['p95'])} | {fmt_ms(c['p99'])} | "
                 f"{fmt_ms(c['mean'])} | {fmt_ms(c['max'])} | {c['median_rows']:,.0f} |"
             )
-    lines += ["", "### Throughput under load", ""]
+    lines += ["", "#### Throughput under load", ""]
     lines.append(
         "`innocluster serve --port <free port>` with `INNOCLUSTER_VAR_DIR`/`DATABASE_URL` of the "
         "benchmark database and `ALLOWED_HOSTS=127.0.0.1`; wrk cycles through 300 registry searches "
@@ -554,7 +558,7 @@ def write_report(
         for db, r in results.items()
     )
     lines += ["", f"Response sizes measured (first response of each page): {samples}."]
-    lines += ["", "### Demo generation", ""]
+    lines += ["", "#### Demo generation", ""]
     lines.append(
         f"`innocluster demo --orgs {args.orgs}` on a freshly migrated database with the reference "
         "data: organisations with their priority areas, further OKVED codes, three years of "
@@ -576,14 +580,67 @@ def write_report(
         lines += ["| strategy | organisations, s | rate, orgs/s |", "|---|---|---|"]
         for label, data in fts.items():
             lines.append(f"| {label} | {data['orgs_s']:.1f} | {data['rate']:,.0f} |")
-    lines += ["", "### Query plans of the target case", ""]
+    lines += ["", "#### Query plans of the target case", ""]
     for db, r in results.items():
         lines += [f"{db}, `q=нейросети&region=RU-MOW&kind=startup`, page 1:", "", "```sql",
                   r["search"]["target_sql"], "```", "", "```", *r["search"]["target_plan"], "```", ""]  # fmt: skip
-    kept = ""
-    if path.exists() and NOTES_MARKER in path.read_text(encoding="utf-8"):
-        kept = path.read_text(encoding="utf-8").split(NOTES_MARKER, 1)[1]
-    path.write_text("\n".join(lines) + "\n" + NOTES_MARKER + kept, encoding="utf-8")
+    write_sections(path, {"registry": lines})
+
+
+SECTION_ORDER = ["registry", "ledger", "signatures"]
+REGISTRY_HEADING = "## Member registry and portal (issue 2)"
+SECTION_START = "<!-- section: {} -->"
+PREAMBLE = [
+    "# Benchmarks",
+    "",
+    "`make bench` measures every section below; `.venv/bin/python bench/run.py --sections "
+    "ledger,signatures` (any subset of " + ", ".join(SECTION_ORDER) + ") re-measures only those "
+    "and keeps the others. Each section says when and by which command it was measured.",
+    "",
+]
+
+
+def section_head(name: str, command: str) -> list[str]:
+    """The first lines of a section: when, by which command, on which machine."""
+    info = machine("")
+    return [
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `{command}` on {info['cpu']}, "
+        f"{info['nproc']} cores, {info['ram_gib']} GiB, Python {info['python']}; 1-minute load "
+        f"average at the start {os.getloadavg()[0]:.1f} (the machine is shared).",
+        "",
+    ]
+
+
+def read_sections(path: Path) -> tuple[dict[str, str], str]:
+    """The sections of an existing report, and the hand-written notes after NOTES_MARKER."""
+    if not path.exists():
+        return {}, ""
+    text = path.read_text(encoding="utf-8")
+    body, _marker, notes = text.partition(NOTES_MARKER)
+    sections: dict[str, str] = {}
+    pattern = re.compile(r"^<!-- section: (\w+) -->$", re.M)
+    starts = list(pattern.finditer(body))
+    if not starts and body.strip():
+        # A report from before sections existed held only the registry measurements.
+        legacy = body.split("\n", 2)[2] if body.startswith("# Benchmarks") else body
+        legacy = re.sub(r"^(#{2,3}) ", r"#\1 ", legacy, flags=re.M)
+        sections["registry"] = REGISTRY_HEADING + "\n\n" + legacy
+    for i, match in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(body)
+        sections[match.group(1)] = body[match.end() : end].strip("\n") + "\n"
+    return sections, notes
+
+
+def write_sections(path: Path, new: dict[str, list[str]]) -> None:
+    """Replace the given sections of the report, keep the others and the hand-written notes."""
+    sections, notes = read_sections(path)
+    for name, lines in new.items():
+        sections[name] = "\n".join(lines).strip("\n") + "\n"
+    out = list(PREAMBLE)
+    for name in SECTION_ORDER + [n for n in sections if n not in SECTION_ORDER]:
+        if name in sections:
+            out += [SECTION_START.format(name), sections[name].strip("\n"), ""]
+    path.write_text("\n".join(out) + "\n" + NOTES_MARKER + notes, encoding="utf-8")
 
 
 def main() -> None:
@@ -602,6 +659,12 @@ def main() -> None:
         "--fts-orgs", type=int, default=20_000, help="0 skips the trigger comparison"
     )
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--sections",
+        default=",".join(SECTION_ORDER),
+        help="which sections to measure: " + ",".join(SECTION_ORDER),
+    )
+    parser.add_argument("--log-entries", type=int, default=1_000_000, help="ledger section")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     # child mode
     parser.add_argument("--child", choices=sorted(CHILD_TASKS), help=argparse.SUPPRESS)
@@ -616,14 +679,42 @@ def main() -> None:
         Path(args.child_out).write_text(json.dumps(data, default=str))
         return
 
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed: apt-get install -y wrk")
+    sections = [name.strip() for name in args.sections.split(",") if name.strip()]
+    unknown = set(sections) - set(SECTION_ORDER)
+    if unknown:
+        sys.exit(f"--sections: unknown {', '.join(sorted(unknown))}; known: {SECTION_ORDER}")
     began = time.time()
     command = (
         "make bench"
         if os.environ.get("MAKELEVEL")
         else "python bench/run.py " + " ".join(sys.argv[1:])
     )
+    if "ledger" in sections:
+        import ledger_bench
+
+        log(f"ledger: {args.log_entries:,} entries")
+        results = ledger_bench.run(None, entries=args.log_entries)
+        write_sections(
+            Path(args.output),
+            {"ledger": section_head("ledger", command) + ledger_bench.markdown(results)},
+        )
+    if "signatures" in sections:
+        import signatures_bench
+
+        log("signatures")
+        results = signatures_bench.run()
+        write_sections(
+            Path(args.output),
+            {
+                "signatures": section_head("signatures", command)
+                + signatures_bench.markdown(results)
+            },
+        )
+    if "registry" not in sections:
+        log(f"wrote {args.output} in {(time.time() - began) / 60:.1f} min")
+        return
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk")
     databases = [d.strip() for d in args.databases.split(",") if d.strip()]
     pg_version = ensure_postgres() if "postgresql" in databases else ""
     info = machine(pg_version)
