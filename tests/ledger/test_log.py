@@ -77,13 +77,16 @@ def test_a_rewritten_leaf_hash_breaks_the_recorded_tree_head():
     fill(8)
     record_tree_head()
     forged = canonical_json({"kind": "forged"})
-    with connection.cursor() as cursor:  # bytes and hash changed together: only the head can tell
+    with connection.cursor() as cursor:  # bytes and hash changed together: consistent on their own
         cursor.execute(
             'UPDATE ledger_logentry SET leaf_input = %s, leaf_hash = %s WHERE "index" = 2',
             [forged, leaf_hash(forged)],
         )
     _size, problems = verify_log()
-    assert [p.position for p in problems] == [8] and "root" in problems[0].message
+    # The stored node over entries 2-3 was computed from the original: it narrows the forgery
+    # down to those two entries (once, not once per level above them); the head's root breaks.
+    assert [(p.position, p.code) for p in problems] == [(2, "node_changed"), (8, "head_root")]
+    assert "2–3" in problems[0].message and "root" in problems[1].message
 
 
 def test_a_deleted_entry_is_reported():

@@ -12,8 +12,15 @@ from ninja import Field, Query, Router, Schema
 from innocluster.api.schemas import Problem
 from innocluster.core.errors import FieldError, ValidationFailed
 
-from .models import LogEntry
-from .services import current_tree
+from .models import LogEntry, LogKey
+from .services import (
+    current_signed_tree_head,
+    current_tree,
+    log_size,
+    signer_public_key,
+    tree_head_document,
+)
+from .sth import SIGNATURE_ALGORITHM
 
 router = Router(tags=["transparency log"])
 ERRORS = {400: Problem, 404: Problem, 422: Problem}
@@ -72,8 +79,31 @@ def _decoded(leaf_input: bytes) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def _log_size() -> int:
-    return LogEntry.objects.count()
+class TreeHeadOut(Schema):
+    tree_size: int = Field(..., description="number of entries the head covers")
+    root_hash: str = Field(..., description="RFC 6962 root of the first tree_size entries, hex")
+    timestamp: int = Field(..., description="when it was signed, ms since the epoch (UTC)")
+    timestamp_iso: str = Field(..., description="the same time in ISO 8601, UTC")
+    signature: str = Field(..., description="ECDSA P-256 SHA-256 signature, DER, base64")
+    signature_algorithm: str = Field(..., description=SIGNATURE_ALGORITHM)
+    key_id: str = Field(..., description="SHA-256 of the key's DER SubjectPublicKeyInfo, hex")
+    public_key_pem: str = Field(..., description="the signing key, PEM SubjectPublicKeyInfo")
+    signed_data: str = Field(
+        ..., description="the exact signed bytes (RFC 6962 §3.5 TreeHeadSignature), base64"
+    )
+    how_to_verify: str
+
+
+class PublicKeyOut(Schema):
+    key_id: str = Field(..., description="SHA-256 of the key's DER SubjectPublicKeyInfo, hex")
+    public_key_pem: str
+    signature_algorithm: str
+
+
+class PublicKeysOut(PublicKeyOut):
+    previous_keys: list[PublicKeyOut] = Field(
+        ..., description="keys that signed earlier tree heads, kept so those stay verifiable"
+    )
 
 
 def _refuse(field: str, message: str):
@@ -102,16 +132,16 @@ def entries(request, query: Query[EntriesQuery]):
     "/log/proof/inclusion", response={200: InclusionOut, **ERRORS}, summary="Inclusion proof"
 )
 def inclusion_proof(request, query: Query[InclusionQuery]):
-    if query.tree_size > _log_size():
+    if query.tree_size > log_size():
         _refuse("tree_size", _("The log is smaller than tree_size."))
     if query.leaf_index >= query.tree_size:
         _refuse("leaf_index", _("leaf_index must be below tree_size."))
-    tree = current_tree(query.tree_size)
+    root, path = current_tree(query.tree_size).prove_inclusion(query.leaf_index, query.tree_size)
     return {
         "leaf_index": query.leaf_index,
         "tree_size": query.tree_size,
-        "root_hash": tree.root().hex(),
-        "audit_path": [h.hex() for h in tree.inclusion_proof(query.leaf_index, query.tree_size)],
+        "root_hash": root.hex(),
+        "audit_path": [h.hex() for h in path],
     }
 
 
@@ -119,15 +149,55 @@ def inclusion_proof(request, query: Query[InclusionQuery]):
     "/log/proof/consistency", response={200: ConsistencyOut, **ERRORS}, summary="Consistency proof"
 )
 def consistency_proof(request, query: Query[ConsistencyQuery]):
-    if query.second > _log_size():
+    if query.second > log_size():
         _refuse("second", _("The log is smaller than second."))
     if query.first > query.second:
         _refuse("first", _("first must not be above second."))
-    tree = current_tree(query.second)
+    first_root, second_root, proof = current_tree(query.second).prove_consistency(
+        query.first, query.second
+    )
     return {
         "first": query.first,
         "second": query.second,
-        "first_root_hash": tree.root(query.first).hex(),
-        "second_root_hash": tree.root().hex(),
-        "consistency": [h.hex() for h in tree.consistency_proof(query.first, query.second)],
+        "first_root_hash": first_root.hex(),
+        "second_root_hash": second_root.hex(),
+        "consistency": [h.hex() for h in proof],
+    }
+
+
+@router.get(
+    "/log/tree-head",
+    response={200: TreeHeadOut, **ERRORS, 500: Problem},
+    summary="Signed tree head",
+    description=(
+        "The latest signed tree head (RFC 6962 §3.5), as the JSON a member keeps. If the log grew "
+        "since, the platform signs it as it stands now (at most once a second; a head signed "
+        "within the last second may lag a just-appended entry). Check it with the openssl "
+        "command in how_to_verify."
+    ),
+)
+def tree_head(request):
+    return tree_head_document(current_signed_tree_head())
+
+
+@router.get(
+    "/log/public-key",
+    response={200: PublicKeysOut, **ERRORS},
+    summary="The log's signing key",
+)
+def public_key(request):
+    pem, key_id = signer_public_key()
+    previous = LogKey.objects.exclude(key_id=key_id).order_by("first_used_at")
+    return {
+        "key_id": key_id,
+        "public_key_pem": pem,
+        "signature_algorithm": SIGNATURE_ALGORITHM,
+        "previous_keys": [
+            {
+                "key_id": key.key_id,
+                "public_key_pem": key.public_key_pem,
+                "signature_algorithm": SIGNATURE_ALGORITHM,
+            }
+            for key in previous
+        ],
     }

@@ -2,9 +2,12 @@
 §2.1 define them, and the verification algorithms of RFC 9162 §2.1.3.2 and §2.1.4.2.
 
 Written here rather than taken from a library: the log keeps the hashes of its complete
-(power-of-two, aligned) subtrees in its own tables, so proofs over a million entries read a few
-dozen stored hashes; the tree below asks a ``SubtreeStore`` for them, and the in-memory store is
-only the simplest one. pymerkle, the library the benchmarks compare with, keeps its own storage.
+(power-of-two, aligned) subtrees in its own table, so proofs over a million entries read a few
+dozen stored hashes. A proof is computed in two steps that any storage can share: which leaf
+ranges its hashes cover (``inclusion_ranges``, ``consistency_ranges``), and the hash of each range
+from the complete subtrees it decomposes into (``perfect_parts``, ``fold``). ``MerkleTree`` below
+keeps those subtrees in memory; ``ledger.tree.StoredTree`` reads them from the database; both give
+byte-identical proofs. pymerkle, the library the benchmarks compare with, keeps its own storage.
 """
 
 from __future__ import annotations
@@ -30,6 +33,103 @@ def node_hash(left: bytes, right: bytes) -> bytes:
 def split_point(n: int) -> int:
     """The largest power of two smaller than ``n`` (n > 1): where RFC 6962 splits a tree."""
     return 1 << ((n - 1).bit_length() - 1)
+
+
+# --------------------------------------------------------------------------- proof layouts
+# A range (start, end) is the half-open list of leaf positions D[start:end]. Every range that
+# RFC 6962's recursion reaches from D[0:n] starts at a multiple of the largest power of two not
+# above its size, so it splits, left to right, into complete subtrees of decreasing size.
+
+
+def perfect_parts(start: int, end: int) -> list[tuple[int, int]]:
+    """The complete subtrees ``(level, position)`` that make up D[start:end], left to right; a
+    subtree of level h at position p covers leaves [p * 2**h, (p + 1) * 2**h)."""
+    parts: list[tuple[int, int]] = []
+    n, offset = end - start, start
+    for level in range(n.bit_length() - 1, -1, -1):
+        if n >> level & 1:
+            if offset & ((1 << level) - 1):
+                raise ValueError(f"range [{start}, {end}) is not one RFC 6962 ever hashes")
+            parts.append((level, offset >> level))
+            offset += 1 << level
+    return parts
+
+
+def fold(part_hashes: Sequence[bytes]) -> bytes:
+    """MTH of a range from the hashes of its ``perfect_parts``: RFC 6962 splits off the largest
+    (leftmost) complete subtree first, so the parts combine from the right."""
+    if not part_hashes:
+        return EMPTY_ROOT
+    value = part_hashes[-1]
+    for left in reversed(part_hashes[:-1]):
+        value = node_hash(left, value)
+    return value
+
+
+def inclusion_ranges(leaf_index: int, tree_size: int) -> list[tuple[int, int]]:
+    """The ranges whose hashes form PATH(leaf_index, D[tree_size]) (RFC 6962 §2.1.1), nearest
+    the leaf first."""
+    if not 0 <= leaf_index < tree_size:
+        raise ValueError("leaf_index must be below tree_size")
+    ranges: list[tuple[int, int]] = []
+    start, end, m = 0, tree_size, leaf_index
+    while end - start > 1:
+        k = split_point(end - start)
+        if m < k:
+            ranges.append((start + k, end))
+            end = start + k
+        else:
+            ranges.append((start, start + k))
+            start, m = start + k, m - k
+    ranges.reverse()  # PATH lists the sibling nearest the leaf first
+    return ranges
+
+
+def consistency_ranges(first: int, second: int) -> list[tuple[int, int]]:
+    """The ranges whose hashes form PROOF(first, D[second]) (RFC 6962 §2.1.2)."""
+    if not 0 < first <= second:
+        raise ValueError("need 0 < first <= second")
+    ranges: list[tuple[int, int]] = []
+    start, end, m, complete = 0, second, first, True
+    while m != end - start:
+        k = split_point(end - start)
+        if m <= k:
+            ranges.append((start + k, end))
+            end = start + k
+        else:
+            ranges.append((start, start + k))
+            start, m, complete = start + k, m - k, False
+    if not complete:
+        ranges.append((start, end))
+    ranges.reverse()
+    return ranges
+
+
+def node_key(level: int, position: int) -> int:
+    """A complete subtree's number in the log's node table: the index of its last leaf times 64,
+    plus its level. Appends complete nodes in increasing key order, so the table only grows at
+    its end, and the nodes finished by the leaves [a, b) are exactly the keys [64a, 64b)."""
+    return ((((position + 1) << level) - 1) << 6) | level
+
+
+def key_node(key: int) -> tuple[int, int]:
+    """``(level, position)`` of a ``node_key``."""
+    level = key & 63
+    return level, ((key >> 6) + 1 >> level) - 1
+
+
+def extend(frontier: list[bytes], index: int, value: bytes) -> list[tuple[int, int, bytes]]:
+    """Append the leaf hash ``value`` at ``index`` to ``frontier``, the hashes of the
+    ``perfect_parts`` of D[0:index] (changed in place). Returns the complete subtrees the leaf
+    finished, as ``(level, position, hash)``, lowest first."""
+    finished: list[tuple[int, int, bytes]] = []
+    level, position = 0, index
+    while position & 1:  # the last part has this leaf's level: the two make one a level up
+        value = node_hash(frontier.pop(), value)
+        level, position = level + 1, position >> 1
+        finished.append((level, position, value))
+    frontier.append(value)
+    return finished
 
 
 class MerkleTree:
@@ -86,40 +186,12 @@ class MerkleTree:
     def inclusion_proof(self, leaf_index: int, tree_size: int) -> list[bytes]:
         """PATH(m, D[n]) of RFC 6962 §2.1.1."""
         self._check_size(tree_size)
-        if not 0 <= leaf_index < tree_size:
-            raise ValueError("leaf_index must be below tree_size")
-        proof: list[bytes] = []
-        start, end, m = 0, tree_size, leaf_index
-        while end - start > 1:
-            k = split_point(end - start)
-            if m < k:
-                proof.append(self.range_hash(start + k, end))
-                end = start + k
-            else:
-                proof.append(self.range_hash(start, start + k))
-                start, m = start + k, m - k
-        proof.reverse()  # PATH lists the sibling nearest the leaf first
-        return proof
+        return [self.range_hash(*r) for r in inclusion_ranges(leaf_index, tree_size)]
 
     def consistency_proof(self, first: int, second: int) -> list[bytes]:
         """PROOF(m, D[n]) of RFC 6962 §2.1.2."""
         self._check_size(second)
-        if not 0 < first <= second:
-            raise ValueError("need 0 < first <= second")
-        proof: list[bytes] = []
-        start, end, m, complete = 0, second, first, True
-        while m != end - start:
-            k = split_point(end - start)
-            if m <= k:
-                proof.append(self.range_hash(start + k, end))
-                end = start + k
-            else:
-                proof.append(self.range_hash(start, start + k))
-                start, m, complete = start + k, m - k, False
-        if not complete:
-            proof.append(self.range_hash(start, end))
-        proof.reverse()
-        return proof
+        return [self.range_hash(*r) for r in consistency_ranges(first, second)]
 
     def _check_size(self, tree_size: int) -> None:
         if not 0 <= tree_size <= self.size:
