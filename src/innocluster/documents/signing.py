@@ -80,7 +80,7 @@ def _finish(document: Document, step: SigningStep, signature: Signature, user) -
             "signature": str(signature.pk),
             "step": str(step.pk),
             "organisation": str(signature.organisation_id),
-            "kind": signature.kind,
+            "signature_kind": signature.kind,
             "version_sha256": signature.content_sha256,
             "cms_sha256": hashlib.sha256(bytes(signature.cms_der)).hexdigest()
             if signature.cms_der
