@@ -558,13 +558,9 @@ def _fund_pades(document, version, content, step, user, fund) -> Signature:
 def _report_certificate(report) -> tuple[bytes | None, str, str]:
     """The signer certificate's DER, serial (hex) and issuer from a verification report."""
     signer = getattr(report, "signer", None)
-    der = getattr(signer, "certificate_der", None) if signer is not None else None
+    der = getattr(report, "certificate_der", None)
     serial = getattr(signer, "serial_hex", "") or ""
     issuer = getattr(signer, "issuer", "") or ""
-    if der is None and signer is not None:
-        data = signer if isinstance(signer, dict) else getattr(signer, "__dict__", {})
-        serial = serial or str(data.get("serial_hex", "") or data.get("serial", ""))
-        issuer = issuer or str(data.get("issuer", ""))
     return der, str(serial)[:64], str(issuer)[:500]
 
 
