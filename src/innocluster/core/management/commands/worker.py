@@ -1,7 +1,79 @@
-"""``innocluster worker``: runs background tasks from the database queue (django-tasks-db)."""
+"""``innocluster worker``: runs background tasks from the database queue (django-tasks-db), and
+enqueues the periodic ones: the transparency log's tree-head signing every
+``LOG_TREE_HEAD_INTERVAL`` seconds (default 300; 0 turns it off)."""
 
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_periodic_tasks() -> None:
+    """Enqueue one round of the periodic tasks. Several workers each enqueueing is harmless:
+    signing a log that has not grown since its last signed head signs nothing."""
+    from innocluster.ledger.tasks import sign_log_tree_head
+
+    sign_log_tree_head.enqueue()
+
+
+class PeriodicTasks(threading.Thread):
+    """Every ``interval`` seconds, ``enqueue_periodic_tasks`` (the first round at start)."""
+
+    def __init__(self, interval: float):
+        super().__init__(name="periodic-tasks", daemon=True)
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                close_old_connections()
+                enqueue_periodic_tasks()
+            except Exception:  # a database hiccup must not end the schedule
+                logger.exception("Could not enqueue the periodic tasks")
+            finally:
+                connection.close()
+            self.stopped.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopped.set()
 
 
 class Command(DbWorkerCommand):
-    help = "Run background tasks (django-tasks, database backend)."
+    help = (
+        "Run background tasks (django-tasks, database backend); every LOG_TREE_HEAD_INTERVAL "
+        "seconds also sign the transparency log's tree head."
+    )
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--no-periodic",
+            action="store_true",
+            help="Do not enqueue periodic tasks (tree-head signing) from this worker.",
+        )
+
+    def handle(self, *args, **options) -> None:
+        interval = float(getattr(settings, "LOG_TREE_HEAD_INTERVAL", 300) or 0)
+        # Not in --batch runs (they end when the queue is empty), and with --reload only in the
+        # child process that runs the tasks, not in the parent that watches the files.
+        reloading_parent = (
+            options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+        )
+        periodic = None
+        if interval > 0 and not (options["batch"] or options["no_periodic"] or reloading_parent):
+            periodic = PeriodicTasks(interval)
+            periodic.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            if periodic is not None:
+                periodic.stop()
