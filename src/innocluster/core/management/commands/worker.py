@@ -65,9 +65,7 @@ class Command(DbWorkerCommand):
         interval = float(getattr(settings, "LOG_TREE_HEAD_INTERVAL", 300) or 0)
         # Not in --batch runs (they end when the queue is empty), and with --reload only in the
         # child process that runs the tasks, not in the parent that watches the files.
-        reloading_parent = (
-            options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
-        )
+        reloading_parent = options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         periodic = None
         if interval > 0 and not (options["batch"] or options["no_periodic"] or reloading_parent):
             periodic = PeriodicTasks(interval)
