@@ -413,6 +413,16 @@ def create_document(
     return document
 
 
+def create_and_send(*, route=None, deadline: datetime | None = None, **fields) -> Document:
+    """``create_document(**fields)`` and, when ``route`` is given, ``send_for_signature`` in one
+    transaction: both happen or nothing is stored."""
+    with transaction.atomic():
+        document = create_document(**fields)
+        if route is not None:
+            document = send_for_signature(document, route, fields["actor"], deadline)
+    return document
+
+
 def add_version(
     document: Document, content: bytes | dict | list, media_type: str, actor, *, file_name: str = ""
 ) -> DocumentVersion:
@@ -568,16 +578,22 @@ def revoke(document: Document, actor, reason: str) -> Document:
     return document
 
 
-def record_read(document: Document, user) -> list[Receipt]:
-    """Read receipts: the first time a person of a party organisation (not the sender) opens or
-    downloads the current version. Returns the receipts made now (usually none)."""
-    if not is_person(user) or document.current_version_id is None:
+def record_read(document: Document, reader) -> list[Receipt]:
+    """Read receipts: the first time a person of a party organisation (not the sender), or its
+    API token, opens or downloads the current version. Returns the receipts made now (usually
+    none)."""
+    if document.current_version_id is None:
         return []
-    party_orgs = set(
-        document.parties.exclude(organisation_id=document.sender_id)
-        .filter(organisation__roles__user=user)
-        .values_list("organisation_id", flat=True)
-    )
+    parties = document.parties.exclude(organisation_id=document.sender_id)
+    if isinstance(reader, ApiToken):
+        if not reader.is_active:
+            return []
+        parties, user = parties.filter(organisation_id=reader.organisation_id), None
+    elif is_person(reader):
+        parties, user = parties.filter(organisation__roles__user=reader), reader
+    else:
+        return []
+    party_orgs = set(parties.values_list("organisation_id", flat=True))
     already = set(
         Receipt.objects.filter(
             version_id=document.current_version_id,

@@ -328,6 +328,45 @@ def sign_enhanced(document: Document, user, cms_der: bytes, *, version_sha256: s
     return signature
 
 
+def signer_for_token(token, cms_der: bytes):
+    """The person an organisation's API token signs for: the one the CMS's certificate was
+    issued to by the platform CA, who must be a signatory of the token's organisation.
+    Raises ``ValidationFailed`` (field ``signature``) otherwise."""
+    from innocluster.pki.models import IssuedCertificate
+    from innocluster.registry.choices import OrgRole
+    from innocluster.registry.models import OrganisationRole
+
+    certificate = _signer_certificate(bytes(cms_der or b""))
+    issued = (
+        IssuedCertificate.objects.filter(
+            serial_hex=format(certificate.serial_number, "x"), user__isnull=False
+        )
+        .select_related("user")
+        .first()
+        if certificate is not None
+        else None
+    )
+    if (
+        issued is None
+        or not OrganisationRole.objects.filter(
+            organisation_id=token.organisation_id, user=issued.user, role=OrgRole.SIGNATORY
+        ).exists()
+    ):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "signature",
+                    _(
+                        "With an organisation's token, sign with a certificate the platform "
+                        "issued to one of its signatories."
+                    ),
+                    "signer_unknown",
+                )
+            ]
+        )
+    return issued.user
+
+
 def _existing(document: Document, submitted_sha256: str) -> Signature | None:
     found = Signature.objects.filter(submitted_sha256=submitted_sha256).first()
     if found is None:
