@@ -203,11 +203,355 @@ def flip_byte(path: Path, offset: int | None = None) -> None:
     path.write_bytes(bytes(data))
 
 
-# --------------------------------------------------------------------------- scratch
-@pytest.mark.django_db
-def test_scratch(client, tmp_path):
-    signed = make_document(fund=False)
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def signed(db):
+    import importlib.util
+
+    return make_document(fund=False)  # TEMP
+
+
+@pytest.fixture
+def package(client, signed, tmp_path):
+    """The signed document's evidence zip, downloaded by the member and unpacked."""
     data = download(client, signed.document, signed.member)
-    root = unpack(data, tmp_path)
-    print(sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()))
-    print((root / "README.txt").read_text())
+    root = unpack(data, tmp_path / "package")
+    return root
+
+
+def report_of(root: Path) -> dict:
+    return json.loads((root / "report.json").read_text())
+
+
+# --------------------------------------------------------------------------- the package
+
+
+def test_package_holds_every_signed_version_signature_certificate_and_proof(
+    client, signed, tmp_path
+):
+    from innocluster.documents.storage import get
+    from innocluster.ledger.models import LogEntry
+
+    document = signed.document
+    client.force_login(signed.member)
+    response = client.get(f"/api/v1/documents/{document.pk}/evidence")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert document.registration_number in response["Content-Disposition"]
+    root = unpack(response.content, tmp_path)
+    names = {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+    versions = list(document.versions.order_by("number"))
+    assert len(versions) == 2 and versions[1].origin == "fund_pades"
+    # The final version at the root, the version the member's signatures cover under versions/.
+    assert (root / "document.pdf").read_bytes() == get(versions[1].sha256)
+    first = f"versions/1-{versions[0].sha256}.pdf"
+    assert (root / first).read_bytes() == get(versions[0].sha256)
+    p7s = [n for n in names if n.startswith("signatures/")]
+    assert p7s == ["signatures/1-ivanov-ivan-petrovich.p7s"]
+    assert {
+        "ca.pem",
+        "crl.pem",
+        "README.txt",
+        "report.json",
+        "simple-signatures.json",
+        "certs/tsa.pem",
+        "timestamps/1.tsr",
+        "log/tree-head.json",
+        "log/log-public-key.pem",
+    } <= names
+    assert (root / "certs/1-ivanov-ivan-petrovich.pem").read_text().count("BEGIN CERTIFICATE") == 2
+
+    # An inclusion proof for every log entry about the document.
+    indexes = set(
+        LogEntry.objects.filter(object_id=str(document.pk)).values_list("index", flat=True)
+    )
+    assert {f"log/inclusion-{i}.json" for i in indexes} == {
+        n for n in names if n.startswith("log/inclusion-")
+    }
+
+    # The README and report.json say which file each signature covers.
+    report = report_of(root)
+    by_kind = {s["kind"]: s for s in report["signatures"]}
+    assert by_kind["enhanced"]["covers"] == first
+    assert by_kind["simple"]["covers"] == first
+    assert by_kind["pades"]["covers"] == "document.pdf"
+    assert by_kind["enhanced"]["report"]["valid"] is True
+    readme = (root / "README.txt").read_text()
+    assert f"covers {first}" in readme and "covers document.pdf" in readme
+    assert f"покрывает {first}" in readme
+    simple = json.loads((root / "simple-signatures.json").read_text())
+    assert simple[0]["signer"] == "Петрова Анна Сергеевна"
+    assert simple[0]["content_sha256"] == versions[0].sha256
+    assert simple[0]["log_index"] in indexes
+
+
+def test_the_same_state_gives_the_same_bytes(client, signed):
+    first = download(client, signed.document, signed.member)
+    second = download(client, signed.document, signed.member)
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert len({info.date_time for info in archive.infolist()}) == 1
+
+
+def test_only_those_who_see_the_document_get_its_package(client, signed):
+    from innocluster.accounts.services import issue_api_token
+    from tests.accounts.factories import FundOperatorFactory
+
+    url = f"/api/v1/documents/{signed.document.pk}/evidence"
+    assert client.get(url).status_code == 401
+    operator = FundOperatorFactory()
+    _token, own_key = issue_api_token(operator, signed.organisation, "ERP", ["read"])
+    _token, other_key = issue_api_token(operator, MemberOrganisationFactory(), "ERP", ["read"])
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {own_key}").status_code == 200
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {other_key}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    client.force_login(UserFactory())  # a stranger
+    assert client.get(url).status_code == 404
+    assert client.get("/api/v1/documents/not-a-uuid/evidence").status_code == 404
+    client.force_login(signed.fund_signer)  # the Fund's signatory: a party of the document
+    assert client.get(url).status_code == 200
+
+
+def test_no_package_before_the_first_signature(client, db):
+    unsigned = make_document(sign=False)
+    client.force_login(unsigned.member)
+    response = client.get(f"/api/v1/documents/{unsigned.document.pk}/evidence")
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not_signed"
+
+
+# --------------------------------------------------------------------------- openssl cms
+
+
+def test_openssl_cms_verifies_every_enhanced_signature_as_the_readme_says(package):
+    need("openssl")
+    readme = (package / "README.txt").read_text()
+    commands = readme_commands(readme, "openssl", "cms -verify")
+    plain = [c for c in commands if "-crl_check" not in c]
+    with_crl = [c for c in commands if "-crl_check" in c]
+    assert len(plain) == 1 and len(with_crl) == 1
+    assert "cat ca.pem crl.pem > ca-crl.pem" in readme
+    (package / "ca-crl.pem").write_bytes(
+        (package / "ca.pem").read_bytes() + (package / "crl.pem").read_bytes()
+    )
+    for command in commands:
+        result = run(command, package)
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Verification successful" in result.stderr
+
+
+def test_openssl_cms_fails_when_the_document_or_the_signature_changes(package, tmp_path):
+    need("openssl")
+    command = readme_commands((package / "README.txt").read_text(), "openssl", "cms -verify")[0]
+    args = shlex.split(command)
+    signature = Path(package / args[args.index("-in") + 1])
+    content = Path(package / args[args.index("-content") + 1])
+
+    original = content.read_bytes()
+    flip_byte(content)
+    result = run(command, package)
+    assert result.returncode != 0 and "Verification successful" not in result.stderr
+    content.write_bytes(original)
+    assert run(command, package).returncode == 0
+
+    from innocluster.pki.cms import signature_value
+
+    der = signature.read_bytes()
+    at = der.find(signature_value(der))
+    assert at > 0
+    flip_byte(signature, at + 10)
+    result = run(command, package)
+    assert result.returncode != 0 and "Verification successful" not in result.stderr
+
+
+# --------------------------------------------------------------------------- openssl ts
+
+
+def test_openssl_ts_verifies_every_timestamp_over_the_signature_value(package):
+    need("openssl")
+    from innocluster.pki.cms import signature_value
+
+    commands = readme_commands((package / "README.txt").read_text(), "openssl", "ts")
+    assert len(commands) == 1
+    report = report_of(package)
+    enhanced = next(s for s in report["signatures"] if s["kind"] == "enhanced")
+    der = (package / enhanced["file"]).read_bytes()
+    digest = hashlib.sha256(signature_value(der)).hexdigest()
+    assert enhanced["timestamps"][0]["digest"] == digest
+    assert f"-digest {digest} -in timestamps/1.tsr" in commands[0]
+    result = run(commands[0], package)
+    assert result.returncode == 0, result.stderr
+    assert "Verification: OK" in result.stdout
+
+
+def test_openssl_ts_fails_for_a_changed_token(package):
+    need("openssl")
+    command = readme_commands((package / "README.txt").read_text(), "openssl", "ts")[0]
+    tsr = package / "timestamps/1.tsr"
+    data = tsr.read_bytes()
+    # Backdate the token: change one digit of its genTime (GeneralizedTime, tag 0x18).
+    at = re.search(rb"\x18[\x0f-\x20](20\d{12}(?:\.\d+)?Z)", data)
+    assert at is not None
+    tampered = bytearray(data)
+    year_digit = at.start(1) + 3
+    tampered[year_digit] = ord("5") if tampered[year_digit] != ord("5") else ord("4")
+    tsr.write_bytes(bytes(tampered))
+    result = run(command, package)
+    assert result.returncode != 0
+    assert "Verification: OK" not in result.stdout
+    # A digest of another signature value does not verify either.
+    tsr.write_bytes(data)
+    other = re.sub(r"-digest [0-9a-f]{64}", "-digest " + "00" * 32, command)
+    assert run(other, package).returncode != 0
+    assert run(command, package).returncode == 0
+
+
+# --------------------------------------------------------------------------- pdfsig
+
+
+def _nss_database(package: Path, readme: str) -> list[str]:
+    """Run the README's mkdir and certutil lines; return its pdfsig lines."""
+    english = readme.split("ENGLISH", 1)[1]
+    lines = [line.strip() for line in english.splitlines()]
+    assert "mkdir nssdb" in lines
+    (package / "nssdb").mkdir()
+    for line in lines:
+        if line.startswith("certutil "):
+            result = run(line, package)
+            assert result.returncode == 0, (line, result.stderr)
+    return [line for line in lines if line.startswith("pdfsig ")]
+
+
+def test_pdfsig_reports_the_funds_signature_valid_and_trusted(package):
+    need("pdfsig")
+    need("certutil")
+    readme = (package / "README.txt").read_text()
+    commands = _nss_database(package, readme)
+    assert commands == ["pdfsig -nssdir sql:nssdb document.pdf"]
+    result = run(commands[0], package)
+    assert result.returncode == 0, result.stderr
+    assert "Signature is Valid." in result.stdout
+    assert "Certificate is Trusted." in result.stdout
+
+
+def test_pdfsig_fails_for_a_changed_pdf_or_an_untrusted_ca(package, tmp_path):
+    need("pdfsig")
+    need("certutil")
+    readme = (package / "README.txt").read_text()
+    command = _nss_database(package, readme)[0]
+    pdf = package / "document.pdf"
+    data = pdf.read_bytes()
+    stream = data.find(b"stream\n")
+    assert stream > 0
+    flip_byte(pdf, stream + 40)
+    result = run(command, package)
+    assert "Signature is Valid." not in result.stdout
+    # Without the platform's CA in the database the certificate is not trusted.
+    pdf.write_bytes(data)
+    (tmp_path / "empty").mkdir()
+    run(f"certutil -N -d sql:{tmp_path / 'empty'} --empty-password", package)
+    result = run(f"pdfsig -nssdir sql:{tmp_path / 'empty'} document.pdf", package)
+    assert "Certificate is Trusted." not in result.stdout
+
+
+# --------------------------------------------------------------------------- the log
+
+
+def test_tree_head_signature_verifies_with_openssl_dgst(package):
+    need("openssl")
+    import struct
+
+    head = json.loads((package / "log/tree-head.json").read_text())
+    # The signed bytes are exactly RFC 6962 §3.5's TreeHeadSignature of the JSON's fields.
+    expected = struct.pack(
+        ">BBQQ32s", 0, 1, head["timestamp"], head["tree_size"], bytes.fromhex(head["root_hash"])
+    )
+    assert (package / "log/tree-head.bin").read_bytes() == expected
+    commands = readme_commands((package / "README.txt").read_text(), "openssl", "dgst")
+    assert commands == [
+        "openssl dgst -sha256 -verify log/log-public-key.pem -signature log/tree-head.sig "
+        "log/tree-head.bin"
+    ]
+    result = run(commands[0], package)
+    assert result.returncode == 0 and "Verified OK" in result.stdout
+    flip_byte(package / "log/tree-head.bin", 10)  # another time
+    result = run(commands[0], package)
+    assert result.returncode != 0 and "Verified OK" not in result.stdout
+
+
+def test_every_inclusion_proof_holds_and_names_the_packages_bytes(package):
+    head = json.loads((package / "log/tree-head.json").read_text())
+    root = bytes.fromhex(head["root_hash"])
+    proofs = [json.loads(p.read_text()) for p in sorted(package.glob("log/inclusion-*.json"))]
+    assert proofs
+    for proof in proofs:
+        assert proof["tree_size"] == head["tree_size"]
+        assert rfc9162_included(proof, root), proof["leaf_index"]
+        assert (
+            hashlib.sha256(b"\x00" + base64.b64decode(proof["leaf_input"])).hexdigest()
+            == (proof["leaf_hash"])
+        )
+    decoded = [json.loads(base64.b64decode(p["leaf_input"])) for p in proofs]
+    report = report_of(package)
+    assert {d["document"] for d in decoded} == {report["document"]["id"]}
+    version_hashes = {d["sha256"] for d in decoded if d["kind"] == "document.version"}
+    assert hashlib.sha256((package / "document.pdf").read_bytes()).hexdigest() in version_hashes
+    for signature in report["signatures"]:
+        entry = next(
+            d
+            for p, d in zip(proofs, decoded, strict=True)
+            if p["leaf_index"] == signature["log_index"]
+        )
+        assert entry["kind"] == "document.signature"
+        covered = hashlib.sha256((package / signature["covers"]).read_bytes()).hexdigest()
+        assert entry["version_sha256"] == covered
+        if signature["file"]:
+            assert (
+                entry["cms_sha256"]
+                == hashlib.sha256((package / signature["file"]).read_bytes()).hexdigest()
+            )
+
+
+def test_the_readmes_inclusion_checker_passes_and_a_changed_proof_fails(package):
+    import sys
+
+    line = next(
+        line.strip()
+        for line in (package / "README.txt").read_text().split("ENGLISH", 1)[1].splitlines()
+        if line.strip().startswith("python3 check_inclusion.py")
+    )
+    command = [sys.executable, *shlex.split(line)[1:]]
+    paths = sorted(package.glob("log/inclusion-*.json"))
+    command = command[:3] + [str(p.relative_to(package)) for p in paths]  # the shell's glob
+    result = subprocess.run(command, cwd=package, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(" OK") == len(paths)
+
+    head = json.loads((package / "log/tree-head.json").read_text())
+    root = bytes.fromhex(head["root_hash"])
+    target = paths[len(paths) // 2]
+    original = target.read_text()
+    proof = json.loads(original)
+    # One byte of the audit path changed.
+    sibling = bytearray(bytes.fromhex(proof["audit_path"][0]))
+    sibling[0] ^= 0x01
+    proof["audit_path"][0] = sibling.hex()
+    target.write_text(json.dumps(proof))
+    assert not rfc9162_included(proof, root)
+    result = subprocess.run(command, cwd=package, capture_output=True, text=True, check=False)
+    assert result.returncode == 1 and "FAILED" in result.stdout
+    # One byte of the entry itself changed (its leaf hash adjusted to match).
+    proof = json.loads(original)
+    leaf = bytearray(base64.b64decode(proof["leaf_input"]))
+    leaf[5] ^= 0x01
+    proof["leaf_input"] = base64.b64encode(bytes(leaf)).decode()
+    proof["leaf_hash"] = hashlib.sha256(b"\x00" + bytes(leaf)).hexdigest()
+    target.write_text(json.dumps(proof))
+    assert not rfc9162_included(proof, root)
+    result = subprocess.run(command, cwd=package, capture_output=True, text=True, check=False)
+    assert result.returncode == 1

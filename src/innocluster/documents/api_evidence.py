@@ -8,7 +8,6 @@ uploaded is stored.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
@@ -16,69 +15,13 @@ from ninja.files import UploadedFile
 
 from innocluster.api.auth import ANY_AUTH
 from innocluster.api.schemas import Problem
-from innocluster.core.errors import Conflict, FieldError, ValidationFailed
+from innocluster.core.errors import Conflict
 
 from . import verification
 from .evidence import NothingSigned, build_evidence_package
 from .selectors import document_for
 
 router = Router(tags=["verification"])
-
-FIELDS = ("document", "signature", "evidence")
-
-
-def read_upload(upload, field: str) -> bytes | None:
-    """An uploaded file's bytes, reading at most one byte past the limit (a larger file is
-    refused without being read); ``ValidationFailed`` naming ``field`` when it is too large."""
-    if upload is None:
-        return None
-    limit = settings.DOCUMENT_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    field,
-                    _("The file is larger than the limit of %(limit)d bytes.") % {"limit": limit},
-                    "too_large",
-                )
-            ]
-        )
-    data = upload.read(limit + 1)
-    return verification.check_size(data, field, required=False) or b""
-
-
-def verify_request(files: dict) -> dict:
-    """Pick the verification from which of ``document``, ``signature`` and ``evidence`` were
-    sent (each a file-like object or None) and run it. Shared by the API and the page."""
-    data = {name: read_upload(files.get(name), name) for name in FIELDS}
-    for name in FIELDS:
-        if data[name] == b"":
-            raise ValidationFailed([FieldError(name, _("The file is empty."), "empty")])
-    if files.get("evidence") is not None:
-        if files.get("document") is not None or files.get("signature") is not None:
-            raise ValidationFailed(
-                [
-                    FieldError(
-                        "evidence",
-                        _("Send either an evidence package or a document, not both."),
-                        "one_of",
-                    )
-                ]
-            )
-        return verification.verify_package(data["evidence"])
-    if files.get("document") is None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "document",
-                    _(
-                        "Upload a document (with its signature, or a signed PDF) or an evidence package."
-                    ),
-                    "required",
-                )
-            ]
-        )
-    return verification.verify_upload(data["document"], data["signature"])
 
 
 class VerificationOut(Schema):
@@ -142,4 +85,6 @@ def verify(
     signature: File[UploadedFile] = None,
     evidence: File[UploadedFile] = None,
 ):
-    return verify_request({"document": document, "signature": signature, "evidence": evidence})
+    return verification.verify_files(
+        {"document": document, "signature": signature, "evidence": evidence}
+    )

@@ -154,10 +154,15 @@ def _signature_result(number: int, kind: str, report, **extra) -> dict:
     }
 
 
-def _pdf_reports(pdf: bytes) -> list:
+def _pdf_reports(pdf: bytes, field: str = "document") -> list:
     from innocluster.pki.pades import verify_pdf
 
-    return list(verify_pdf(pdf))
+    try:
+        return list(verify_pdf(pdf))
+    except ValidationFailed as exc:  # pki names its own argument; the caller's field it is
+        raise ValidationFailed(
+            [FieldError(field, e.message, e.code) for e in exc.errors], message=exc.message
+        ) from None
 
 
 def _finish(result: dict) -> dict:
@@ -577,7 +582,10 @@ def verify_package(zip_bytes: bytes) -> dict:
                 }
             else:
                 if covers not in pdf_reports:
-                    pdf_reports[covers] = _pdf_reports(covered)
+                    try:
+                        pdf_reports[covers] = _pdf_reports(covered, "evidence")
+                    except ValidationFailed:  # damaged beyond reading: no valid signature in it
+                        pdf_reports[covers] = []
                 reports = pdf_reports[covers]
                 if reports:
                     sig = _signature_result(number, kind, reports[-1], **extra)
@@ -649,3 +657,62 @@ def verify_package(zip_bytes: bytes) -> dict:
     log_valid = head_info["valid"] and bool(entries) and all(e["valid"] for e in entries.values())
     result["log"]["valid"] = log_valid
     return _finish(result)
+
+
+# --------------------------------------------------------------------------- requests
+
+FIELDS = ("document", "signature", "evidence")
+
+
+def read_upload(upload, field: str) -> bytes | None:
+    """An uploaded file's bytes, reading at most one byte past the limit (a larger file is
+    refused without being read); ``ValidationFailed`` naming ``field`` when it is too large."""
+    if upload is None:
+        return None
+    limit = settings.DOCUMENT_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    field,
+                    _("The file is larger than the limit of %(limit)d bytes.") % {"limit": limit},
+                    "too_large",
+                )
+            ]
+        )
+    data = upload.read(limit + 1)
+    return check_size(data, field, required=False) or b""
+
+
+def verify_files(files: dict) -> dict:
+    """Pick the verification from which of ``document``, ``signature`` and ``evidence`` were
+    sent (each a file-like object or None) and run it. Shared by the API and the page."""
+    data = {name: read_upload(files.get(name), name) for name in FIELDS}
+    for name in FIELDS:
+        if data[name] == b"":
+            raise ValidationFailed([FieldError(name, _("The file is empty."), "empty")])
+    if files.get("evidence") is not None:
+        if files.get("document") is not None or files.get("signature") is not None:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "evidence",
+                        _("Send either an evidence package or a document, not both."),
+                        "one_of",
+                    )
+                ]
+            )
+        return verify_package(data["evidence"])
+    if files.get("document") is None:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "document",
+                    _(
+                        "Upload a document (with its signature, or a signed PDF) or an evidence package."
+                    ),
+                    "required",
+                )
+            ]
+        )
+    return verify_upload(data["document"], data["signature"])

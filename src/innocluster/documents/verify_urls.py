@@ -1,6 +1,10 @@
 """The public verification page (mounted at /verify/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import verify_views
 
 app_name = "verify"
-urlpatterns: list = []
+urlpatterns = [
+    path("", verify_views.verify_page, name="page"),
+]
