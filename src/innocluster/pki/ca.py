@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import warnings
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -74,9 +75,13 @@ def crl_url() -> str:
 def _store(
     certificate: x509.Certificate, profile: str, *, user=None, organisation=None
 ) -> IssuedCertificate:
+    with warnings.catch_warnings():
+        # Parsing a Cyrillic name over 64 UTF-8 bytes (but within 64 characters) warns.
+        warnings.simplefilter("ignore", UserWarning)
+        subject = certificate.subject.rfc4514_string()[:1000]
     return IssuedCertificate.objects.create(
         serial_hex=serial_hex_of(certificate),
-        subject=certificate.subject.rfc4514_string()[:1000],
+        subject=subject,
         user=user,
         organisation=organisation,
         profile=profile,
@@ -186,6 +191,14 @@ def _ca_key():
     return key
 
 
+def name_attribute(oid, value: str) -> x509.NameAttribute:
+    """A subject attribute of at most 64 characters (X.520's upper bound counts characters;
+    ``cryptography``'s check counts UTF-8 bytes, which refuses most Cyrillic names)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return x509.NameAttribute(oid, value[:64], _validate=False)
+
+
 def _display(value) -> str:
     return str(value or "").strip()
 
@@ -199,15 +212,15 @@ def subject_for(user=None, organisation=None) -> x509.Name:
     attributes = []
     if user is not None:
         cn = _display(getattr(user, "full_name", "")) or _display(getattr(user, "email", ""))
-        attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, cn[:64] or "-"))
+        attributes.append(name_attribute(NameOID.COMMON_NAME, cn or "-"))
     elif organisation is not None:
-        attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, organisation.name_ru[:64]))
+        attributes.append(name_attribute(NameOID.COMMON_NAME, organisation.name_ru))
     if user is not None and getattr(user, "email", ""):
         attributes.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, user.email))
     if organisation is not None:
         org_name = _display(organisation.name_ru) or _display(organisation.name_en)
         if org_name:
-            attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org_name[:64]))
+            attributes.append(name_attribute(NameOID.ORGANIZATION_NAME, org_name))
         if organisation.inn:
             # INN is a NumericString-like value; 12 digits (padded with leading zeros for a
             # 10-digit legal-entity INN), as in Russian qualified certificates.

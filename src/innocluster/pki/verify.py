@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import logging
 import threading
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -188,11 +190,25 @@ def _jsonable(value):
 # --- identities -------------------------------------------------------------------------------
 
 
+def _quiet_names(func):
+    """Cyrillic names of up to 64 characters but over 64 UTF-8 bytes are legal (X.520 counts
+    characters); silence cryptography's warning about them."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _attr(name: x509.Name, oid) -> str:
     values = name.get_attributes_for_oid(oid)
     return str(values[0].value) if values else ""
 
 
+@_quiet_names
 def signer_info_of(certificate: x509.Certificate) -> SignerIdentity:
     """Who a certificate names: CN, e-mail, organisation, INN, OGRN, serial, issuer."""
     subject = certificate.subject
@@ -225,6 +241,7 @@ def _safe_rfc4514(name: x509.Name) -> str:
         return ""
 
 
+@_quiet_names
 def _chain_entry(certificate: x509.Certificate) -> ChainEntry:
     return ChainEntry(
         subject=_safe_rfc4514(certificate.subject),
