@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from innocluster.core.errors import Conflict
 from innocluster.core.models import AuditEvent
+from innocluster.documents.fund import fund_organisation
+from innocluster.documents.models import Document
 from innocluster.registry import backoffice_views, services
 from innocluster.registry.checks import make_check
 from innocluster.registry.models import MembershipApplication, Organisation
@@ -310,7 +312,11 @@ def test_bulk_approve_applies_to_every_result_beyond_the_first_page(staff_client
     assert step2.context["result"].decided == 30
     assert "30 applications approved." in step2.content.decode()
     assert MembershipApplication.objects.filter(status="approved").count() == 30
-    assert set(Organisation.objects.values_list("status", flat=True)) == {"member"}
+    # Every organisation but the Fund, which the admissions made a party of their accession
+    # agreements (documents.fund: it runs the cluster and stays outside the membership workflow).
+    applicants = Organisation.objects.exclude(pk=fund_organisation().pk)
+    assert set(applicants.values_list("status", flat=True)) == {"member"}
+    assert Document.objects.filter(doc_type="accession_agreement").count() == 30
 
 
 def test_bulk_decision_follows_the_filter(staff_client):

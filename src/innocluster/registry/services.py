@@ -384,6 +384,11 @@ def _admit(org: Organisation, actor, reason: str) -> None:
         after=snapshot(org, ORGANISATION_AUDIT_FIELDS),
         summary=reason,
     )
+    # The accession agreement to sign, registered in this same transaction (imported here: the
+    # documents app imports the registry's models).
+    from innocluster.documents.accession import create_accession_agreement
+
+    create_accession_agreement(org, actor)
 
 
 @dataclass
