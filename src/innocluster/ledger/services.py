@@ -5,20 +5,21 @@ Checking the whole log is in ``verification.py`` (``verify_log``, re-exported he
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import sth
-from .merkle import MerkleTree, extend, node_key, perfect_parts
-from .merkle import leaf_hash as compute_leaf_hash
-from .models import LogEntry, LogKey, LogNode, LogState, TreeHead
+from . import sth, store
+from .merkle import MerkleTree, perfect_parts
+from .models import LogEntry, LogKey, LogState, TreeHead
 from .tree import LogCorrupted, StoredTree, fetch_parts
 from .verification import Problem, verify_log
 
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 SIGNER_KEY_NAME = "log-signer"
-STATE_ID = 1
+STATE_ID = store.STATE_ID
 
 
 def canonical_json(payload: dict) -> bytes:
@@ -64,11 +65,12 @@ class NewEntry:
 # --------------------------------------------------------------------------- appending
 
 
-def _locked_state() -> tuple[LogState, list[bytes]]:
-    """The log's state row, locked until the transaction ends, and its right edge as a list.
-    Every append takes this lock first: indexes come out gap-free and single, as from a locked
-    counter, and the edge is all an append needs to compute its new nodes."""
-    state = LogState.objects.select_for_update().filter(pk=STATE_ID).first()
+def _locked_state() -> tuple[int, list[bytes]]:
+    """The log's size and right edge, its state row locked until the transaction ends. Every
+    append takes this lock first: indexes come out gap-free and single, as from a locked
+    counter, and the edge is all an append needs to compute the nodes it completes."""
+    with connection.cursor() as cursor:
+        state = store.read_state(cursor, lock=True)
     if state is None:
         # The first append ever, or the tables were emptied (tests): build the state from what
         # is stored. Two processes racing here both insert; get_or_create reads the winner's.
@@ -80,47 +82,61 @@ def _locked_state() -> tuple[LogState, list[bytes]]:
             pk=STATE_ID,
             defaults={"size": size, "frontier": b"".join(hashes[p] for p in parts)},
         )
-        state = LogState.objects.select_for_update().get(pk=STATE_ID)
-    frontier_bytes = bytes(state.frontier)
-    frontier = [frontier_bytes[i : i + 32] for i in range(0, len(frontier_bytes), 32)]
-    if len(frontier) != state.size.bit_count():
+        with connection.cursor() as cursor:
+            state = store.read_state(cursor, lock=True)
+        assert state is not None
+    size, edge = state
+    frontier = [edge[i : i + 32] for i in range(0, len(edge), 32)]
+    if len(frontier) != size.bit_count() or len(edge) != 32 * len(frontier):
         raise LogCorrupted(_("the stored right edge does not fit the log's size"))
-    return state, frontier
+    return size, frontier
 
 
-def _build(index: int, item: NewEntry, frontier: list[bytes], nodes: list[LogNode]) -> LogEntry:
-    leaf_input = canonical_json({"kind": item.kind, **item.payload})
-    value = compute_leaf_hash(leaf_input)
-    for level, position, node in extend(frontier, index, value):
-        nodes.append(LogNode(key=node_key(level, position), hash=node))
-    return LogEntry(
-        index=index,
-        kind=item.kind,
-        object_type=item.object_type,
-        object_id=str(item.object_id),
-        leaf_input=leaf_input,
-        leaf_hash=value,
-    )
-
-
-def append_entries(items: Iterable[NewEntry]) -> list[LogEntry]:
-    """Append several entries in order, in one transaction (call it inside the transaction of
-    the changes they record). Returns the entries with their indexes. Much faster per entry than
-    ``append_entry`` in a loop: one lock, one insert of entries, one of nodes."""
+def _append(items: Iterable[NewEntry], now=None) -> tuple[int, list[tuple]]:
+    """Append ``items``; returns the first index and the entry rows written."""
+    appended_at = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    sha256 = hashlib.sha256
     with transaction.atomic():
-        state, frontier = _locked_state()
-        entries: list[LogEntry] = []
-        nodes: list[LogNode] = []
+        first, frontier = _locked_state()
+        rows: list[tuple] = []
+        nodes: list[tuple[int, bytes]] = []
+        index = first
         for item in items:
-            entries.append(_build(state.size + len(entries), item, frontier, nodes))
-        if not entries:
-            return entries
-        LogEntry.objects.bulk_create(entries, batch_size=2000)
-        LogNode.objects.bulk_create(nodes, batch_size=5000)
-        state.size += len(entries)
-        state.frontier = b"".join(frontier)
-        state.save(update_fields=["size", "frontier"])
-        return entries
+            leaf_input = canonical_json({"kind": item.kind, **item.payload})
+            value = sha256(b"\x00" + leaf_input).digest()
+            rows.append(
+                (
+                    index,
+                    item.kind,
+                    item.object_type,
+                    str(item.object_id),
+                    leaf_input,
+                    value,
+                    appended_at,
+                )
+            )
+            # merkle.extend, inline: this loop runs a million times in a bulk load
+            level, position = 0, index
+            while position & 1:
+                value = sha256(b"\x01" + frontier.pop() + value).digest()
+                level, position = level + 1, position >> 1
+                nodes.append(((index << 6) | level, value))
+            frontier.append(value)
+            index += 1
+        if rows:
+            with connection.cursor() as cursor:
+                store.insert_entries(cursor, rows)
+                store.insert_nodes(cursor, nodes)
+                store.write_state(cursor, index, b"".join(frontier))
+    return first, rows
+
+
+def append_entries(items: Iterable[NewEntry]) -> range:
+    """Append several entries in order, in one transaction (call it inside the transaction of
+    the changes they record). Returns the indexes they got. Much faster per entry than
+    ``append_entry`` in a loop: one lock, one insert of entries, one of nodes."""
+    first, rows = _append(items)
+    return range(first, first + len(rows))
 
 
 def append_entry(
@@ -129,7 +145,21 @@ def append_entry(
     """Append one entry; call it inside the transaction of the change it records, so the entry
     exists exactly when the change does. Indexes come from the locked log state: no gaps, no
     twins. The complete subtrees it finishes are stored in the same transaction."""
-    return append_entries([NewEntry(kind, payload, object_type, object_id)])[0]
+    now = timezone.now()
+    _first, [row] = _append([NewEntry(kind, payload, object_type, str(object_id))], now)
+    index, kind, object_type, object_id, leaf_input, value, _at = row
+    entry = LogEntry(
+        index=index,
+        kind=kind,
+        object_type=object_type,
+        object_id=object_id,
+        leaf_input=leaf_input,
+        leaf_hash=value,
+        appended_at=now,
+    )
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    return entry
 
 
 # --------------------------------------------------------------------------- reading
@@ -137,7 +167,7 @@ def append_entry(
 
 def log_size() -> int:
     """The number of entries committed to the log."""
-    size = LogState.objects.filter(pk=STATE_ID).values_list("size", flat=True).first()
+    size = store.stored_size()
     if size is None:
         top = LogEntry.objects.aggregate(top=Max("index"))["top"]
         size = 0 if top is None else top + 1

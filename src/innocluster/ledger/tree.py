@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from innocluster.core.errors import DomainError
 
+from . import store
 from .merkle import consistency_ranges, fold, inclusion_ranges, node_key, perfect_parts
-from .models import LogEntry, LogNode
 
 Range = tuple[int, int]
 Part = tuple[int, int]
@@ -30,30 +29,15 @@ class LogCorrupted(DomainError):
         )
 
 
-def _select(table: str, column: str, value_column: str, keys: Sequence[int]) -> dict[int, bytes]:
-    if not keys:
-        return {}
-    quote = connection.ops.quote_name
-    sql = (
-        f"SELECT {quote(column)}, {quote(value_column)} FROM {quote(table)} "  # noqa: S608 (quoted model metadata)
-        f"WHERE {quote(column)} IN ({', '.join(['%s'] * len(keys))})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(keys))
-        return {key: bytes(value) for key, value in cursor.fetchall()}
-
-
 def fetch_parts(parts: Iterable[Part]) -> dict[Part, bytes]:
-    """The stored hashes of complete subtrees: leaves from the entries, the rest from the nodes."""
+    """The stored hashes of complete subtrees, in one query: leaves from the entries, the rest
+    from the nodes. Raises ``LogCorrupted`` if one is missing."""
     wanted = set(parts)
     leaves = sorted(position for level, position in wanted if level == 0)
     keys = {node_key(level, position): (level, position) for level, position in wanted if level}
-    found: dict[Part, bytes] = {
-        (0, index): value
-        for index, value in _select(LogEntry._meta.db_table, "index", "leaf_hash", leaves).items()
-    }
-    for key, value in _select(LogNode._meta.db_table, "key", "hash", sorted(keys)).items():
-        found[keys[key]] = value
+    found: dict[Part, bytes] = {}
+    for key, value in store.select_hashes(leaves, sorted(keys)).items():
+        found[(0, -1 - key) if key < 0 else keys[key]] = value
     if len(found) != len(wanted):
         level, position = min(wanted - found.keys())
         raise LogCorrupted(
