@@ -344,7 +344,7 @@ def test_the_funds_signatory_countersigns(client):
     pytest.importorskip(
         "innocluster.pki.pades", reason="the Fund's signing key (pki.pades) is not there yet"
     )
-    document = draft()
+    document = draft(content=make_pdf("Decision"), media_type="application/pdf")
     editor = person(document.sender, "editor")
     document = send_for_signature(document, [StepSpec(fund_organisation(), order=1)], editor)
     director = fund_signatory()

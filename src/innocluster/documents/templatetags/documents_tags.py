@@ -89,3 +89,21 @@ def signature_report(signature) -> dict:
 def is_overdue(step, now) -> bool:
     """A step waiting for a signature past its deadline."""
     return bool(step.deadline and step.status == "pending" and step.deadline < now)
+
+
+@register.filter
+def certificate_name(issued) -> str:
+    """A certificate's holder as people read it: the common name, and the organisation if any
+    (the full subject carries OIDs such as INN and OGRN that nobody reads in a list)."""
+    try:
+        from cryptography.x509.oid import NameOID
+
+        subject = issued.certificate.subject
+        names = [
+            attribute.value
+            for oid in (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME)
+            for attribute in subject.get_attributes_for_oid(oid)
+        ]
+    except Exception:  # an unreadable certificate still has its stored subject
+        return issued.subject
+    return ", ".join(str(name) for name in names) or issued.subject
