@@ -208,9 +208,7 @@ def flip_byte(path: Path, offset: int | None = None) -> None:
 
 @pytest.fixture
 def signed(db):
-    import importlib.util
-
-    return make_document(fund=False)  # TEMP
+    return make_document()
 
 
 @pytest.fixture
