@@ -144,6 +144,9 @@ def test_signing_again_without_growth_returns_the_same_head():
 def test_an_empty_log_has_a_signed_head_too():
     head = sign_tree_head()
     assert head.tree_size == 0 and verify_tree_head_document(tree_head_document(head))
+    fill(2)
+    assert sign_tree_head().tree_size == 2
+    assert verify_log() == (2, [])
 
 
 def test_an_unsigned_head_at_the_current_size_is_signed_in_place():

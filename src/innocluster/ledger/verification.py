@@ -90,6 +90,7 @@ def verify_log(batch: int = BATCH) -> tuple[int, list[Problem]]:
     )
     roots: dict[int, bytes] = {}  # recomputed root of each head's size
     head_at = 0
+    next_head = heads[0][0] if heads else -1
     frontier: list[bytes] = []
     size = 0
     gap = False
@@ -100,9 +101,11 @@ def verify_log(batch: int = BATCH) -> tuple[int, list[Problem]]:
             break
         stored_nodes = dict(_rows(nodes_sql, [size << 6, (rows[-1][0] + 1) << 6]))
         for index, leaf_input, stored_hash in rows:
-            while head_at < len(heads) and heads[head_at][0] == size:
+            if size == next_head:
                 roots[size] = fold(frontier)
-                head_at += 1
+                while head_at < len(heads) and heads[head_at][0] == size:
+                    head_at += 1
+                next_head = heads[head_at][0] if head_at < len(heads) else -1
             if index != size:
                 report.add(
                     size,
@@ -125,19 +128,8 @@ def verify_log(batch: int = BATCH) -> tuple[int, list[Problem]]:
                 value = sha256(_NODE + frontier.pop() + value).digest()
                 level, position = level + 1, position >> 1
                 stored = stored_nodes.pop((index << 6) | level, None)
-                start = position << level
-                if stored is None:
-                    if not report.covered(start, index + 1):
-                        report.add(
-                            start,
-                            _("the node over entries %(first)d–%(last)d is not stored")
-                            % {"first": start, "last": index},
-                            "node_missing",
-                        )
-                else:
-                    report.derived(
-                        start, index + 1, bytes(stored), value, _("node"), "node_changed"
-                    )
+                if stored is None or stored != value:  # rare: only then the slower bookkeeping
+                    _check_node(report, position << level, index, stored, value)
             frontier.append(value)
             size += 1
         for key in sorted(stored_nodes):  # keys no append makes: a planted row
@@ -156,6 +148,21 @@ def verify_log(batch: int = BATCH) -> tuple[int, list[Problem]]:
         head_at += 1
     _check_heads(report, size, roots)
     return size, report.problems
+
+
+def _check_node(
+    report: _Report, start: int, last: int, stored: bytes | None, computed: bytes
+) -> None:
+    if stored is None:
+        if not report.covered(start, last + 1):
+            report.add(
+                start,
+                _("the node over entries %(first)d–%(last)d is not stored")
+                % {"first": start, "last": last},
+                "node_missing",
+            )
+    else:
+        report.derived(start, last + 1, bytes(stored), computed, _("node"), "node_changed")
 
 
 def _unexpected_node(report: _Report, key: int) -> None:
