@@ -1,7 +1,7 @@
 """Signature-algorithm providers: who can check a signature made with which algorithm.
 
-Verification asks :func:`provider_for` with the SignerInfo's signature-algorithm OID and the
-signer certificate's public-key OID; the first registered provider that handles either answers.
+Verification asks :func:`provider_for` with the SignerInfo's signature-algorithm OID; the first
+registered provider that lists it answers.
 A provider that is registered but cannot work here (a missing OpenSSL engine) says why through
 ``available()``, and the verification report carries that reason with the code
 ``algorithm_unavailable`` instead of calling the signature bad.
@@ -199,6 +199,20 @@ class GostProvider:
             "(libengine-gost-openssl) is not installed."
         )
 
+    def digest(self, data: bytes, algorithm: str) -> bytes | None:
+        """Streebog through the engine (hashlib has no GOST digests)."""
+        name = GOST_DIGESTS.get(algorithm)
+        if name is None or not self.available()[0]:
+            return None
+        done = subprocess.run(
+            ["openssl", "dgst", "-engine", "gost", f"-{name}", "-binary"],
+            input=data,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        return done.stdout if done.returncode == 0 else None
+
     def verify(
         self,
         signed_data: bytes,
@@ -271,18 +285,26 @@ def register(provider: SignatureProvider, *, first: bool = False) -> None:
         _registry.append(provider)
 
 
+def unregister(provider: SignatureProvider) -> None:
+    if provider in _registry:
+        _registry.remove(provider)
+
+
 def providers() -> list[SignatureProvider]:
     return list(_registry)
 
 
 def provider_for(signature_oid: str, public_key_oid: str = "") -> SignatureProvider | None:
-    """The provider for a signature algorithm (or, failing that, the key's algorithm)."""
+    """The provider for a signature algorithm. The key's algorithm is used only when no
+    signature algorithm is named: guessing from the key would call an unknown algorithm's
+    signature valid by another algorithm's rules."""
     for provider in _registry:
         if signature_oid in provider.signature_oids:
             return provider
-    for provider in _registry:
-        if public_key_oid and public_key_oid in provider.public_key_oids:
-            return provider
+    if not signature_oid:
+        for provider in _registry:
+            if public_key_oid and public_key_oid in provider.public_key_oids:
+                return provider
     return None
 
 
