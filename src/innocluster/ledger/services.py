@@ -246,7 +246,7 @@ def sign_tree_head() -> TreeHead:
                     _("the log has %(size)d entries, fewer than its signed tree head of %(head)d")
                     % {"size": size, "head": latest.tree_size}
                 )
-            previous, root, _proof = tree.prove_consistency(latest.tree_size, size)
+            previous, root = tree.range_hashes([(0, latest.tree_size), (0, size)])
             if previous != bytes(latest.root_hash):
                 raise LogCorrupted(
                     _("the stored tree no longer gives the root of signed tree head %(head)d")
