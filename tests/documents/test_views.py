@@ -529,7 +529,7 @@ def test_certificates_page_lists_mine_and_revokes_only_mine(client):
     assert response.status_code == 200
     page = text_of(response)
     assert mine.serial_hex in page and theirs.serial_hex not in page
-    assert 'data-enrol-url="/api/v1/certificates/enrol"' in page
+    assert "/api/v1/certificates/enrol/prepare" in page
     assert "data-signing-fallback" in page
     response = client.post(
         reverse("documents:certificate_revoke", args=[theirs.serial_hex]), {"reason": "superseded"}

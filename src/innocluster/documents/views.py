@@ -599,14 +599,7 @@ def certificate_revoke(request, serial):
 
 
 def _revoke_certificate(certificate, user, reason: str):
-    """The pki service that revokes a person's own certificate; the CA's revocation otherwise."""
-    try:
-        from innocluster.pki import services as pki_services
-    except ImportError:
-        pki_services = None
-    revoke_own = getattr(pki_services, "revoke_certificate", None) if pki_services else None
-    if revoke_own is not None:
-        return revoke_own(certificate.serial_hex, reason=reason, actor=user)
-    from innocluster.pki import ca
+    """pki.services.revoke: the holder (or the Fund's staff) revokes; a new CRL is published."""
+    from innocluster.pki import services as pki_services
 
-    return ca.revoke_certificate(certificate.serial_hex, reason=reason, actor=user)
+    return pki_services.revoke(user, certificate.serial_hex, reason)

@@ -5,11 +5,11 @@
  * (the browser stores them opaquely), keyed by user and certificate serial. Only the public key
  * (SPKI) ever leaves the browser.
  *
- * Enrolment (the "My certificates" page), two phases against /api/v1/certificates/enrol:
- *   1. send the public key; the server answers with the CertificationRequestInfo (DER) of a
- *      certificate request for it;
- *   2. sign that with the private key and send the signature; the server checks it (proof of
- *      possession) and issues the certificate.
+ * Enrolment (the "My certificates" page), two phases against /api/v1/certificates/enrol/:
+ *   1. prepare: send the public key; the server answers with the CertificationRequestInfo
+ *      (DER, base64) of a certificate request for it and an enrolment id;
+ *   2. complete: sign that with the private key and send the signature; the server checks it
+ *      (proof of possession) and issues the certificate.
  * Signing (the document page), two phases against the documents API:
  *   1. /signatures/prepare: the server builds the CMS signed attributes over the document's
  *      exact bytes for the chosen certificate;
@@ -107,15 +107,6 @@
     return bytes;
   }
 
-  function first(data, names) {
-    for (const name of names) {
-      if (data && data[name] !== undefined && data[name] !== null && data[name] !== "") {
-        return data[name];
-      }
-    }
-    return undefined;
-  }
-
   // --- HTTP --------------------------------------------------------------------------------
 
   class ApiError extends Error {}
@@ -210,48 +201,44 @@
 
   async function enrol(root, ui, button) {
     const userId = root.dataset.userId;
-    const url = root.dataset.enrolUrl;
     const csrf = root.dataset.csrfToken;
     const orgSelect = root.querySelector("[data-enrol-organisation]");
-    const organisationId = orgSelect && orgSelect.value ? orgSelect.value : null;
+    const organisation = orgSelect && orgSelect.value ? orgSelect.value : null;
     button.disabled = true;
     try {
       ui.status("generating");
+      // Non-extractable: the private key can sign, but nothing can read it out of the browser.
       const pair = await window.crypto.subtle.generateKey(ALGORITHM, false, ["sign", "verify"]);
       const spki = await window.crypto.subtle.exportKey("spki", pair.publicKey);
-      const publicKey = toBase64(spki);
       ui.status("requesting");
-      const request = { public_key: publicKey };
-      if (organisationId) {
-        request.organisation_id = organisationId;
-      }
-      const challenge = await postJson(url, request, csrf);
-      const info = first(challenge, ["certification_request_info", "request_info", "to_sign", "tbs"]);
-      if (!info) {
-        throw new ApiError("The server sent no certificate request to sign.");
-      }
-      const signature = await window.crypto.subtle.sign(SIGN_ALGORITHM, pair.privateKey, fromBase64(info));
-      ui.status("issuing");
-      const answer = await postJson(
-        url,
-        Object.assign({}, request, {
-          certification_request_info: info,
-          signature: toBase64(signature),
-          enrolment_id: first(challenge, ["enrolment_id", "id"]),
-        }),
+      const challenge = await postJson(
+        root.dataset.prepareUrl,
+        { public_key: toBase64(spki), organisation: organisation },
         csrf
       );
-      const certificate = answer.certificate && typeof answer.certificate === "object" ? answer.certificate : answer;
-      const serial = first(certificate, ["serial_hex", "serial"]);
-      if (!serial) {
+      if (!challenge.request_info || !challenge.enrolment_id) {
+        throw new ApiError("The server sent no certificate request to sign.");
+      }
+      // Proof of possession: the request info is signed with the new private key.
+      const signature = await window.crypto.subtle.sign(
+        SIGN_ALGORITHM, pair.privateKey, fromBase64(challenge.request_info)
+      );
+      ui.status("issuing");
+      const certificate = await postJson(
+        root.dataset.completeUrl,
+        { enrolment_id: challenge.enrolment_id, signature: toBase64(signature) },
+        csrf
+      );
+      if (!certificate.serial_hex) {
         throw new ApiError("The server sent no certificate.");
       }
       await saveKey({
-        id: keyId(userId, serial),
+        id: keyId(userId, certificate.serial_hex),
         user: userId,
-        serial: normaliseSerial(serial),
+        serial: normaliseSerial(certificate.serial_hex),
         privateKey: pair.privateKey,
         publicKey: pair.publicKey,
+        certificatePem: certificate.pem || "",
         created: new Date().toISOString(),
       });
       ui.status("enrolled");
@@ -309,8 +296,8 @@
       }
       ui.status("preparing");
       const prepared = await postJson(root.dataset.prepareUrl, { certificate_serial: serial }, csrf);
-      const attributes = first(prepared, ["signed_attributes", "to_sign"]);
-      const preparedId = first(prepared, ["prepared_id", "id"]);
+      const attributes = prepared.signed_attributes;
+      const preparedId = prepared.id;
       if (!attributes || !preparedId) {
         throw new ApiError("The server sent nothing to sign.");
       }
