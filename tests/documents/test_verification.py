@@ -236,7 +236,9 @@ def test_a_signed_pdf_alone_gives_its_pades_reports(client, signed):
     assert [p["code"] for p in unsigned["problems"]] == ["no_signature"]
 
 
-def test_a_revoked_signers_signature_says_so(client, signed):
+def test_a_signature_proven_before_its_certificates_revocation_stays_valid_and_says_so(
+    client, signed
+):
     from innocluster.pki import ca
 
     cms_der, content = member_cms(signed)
@@ -244,8 +246,19 @@ def test_a_revoked_signers_signature_says_so(client, signed):
         format(signed.member_certificate.serial_number, "x"), reason="key_compromise"
     )
     body = post(client, document=content, signature=cms_der).json()
-    report = body["signatures"][0]["report"]
-    assert report["revocation"]["status"] == "revoked"
+    signature = body["signatures"][0]
+    # The timestamp proves the signature existed before the revocation.
+    assert signature["valid"] is True
+    assert signature["report"]["revocation"]["revoked_at"]
+    assert "revoked_later" in {w["code"] for w in signature["report"]["warnings"]}
+    # Without the timestamp the same signature cannot be placed before the revocation.
+    from asn1crypto import cms
+
+    info = cms.ContentInfo.load(cms_der)
+    info["content"]["signer_infos"][0]["unsigned_attrs"] = cms.CMSAttributes([])
+    bare = post(client, document=content, signature=info.dump(force=True)).json()
+    assert bare["valid"] is False
+    assert "revoked" in codes(bare["signatures"])
 
 
 # --------------------------------------------------------------------------- bad input
