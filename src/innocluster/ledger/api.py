@@ -79,7 +79,7 @@ def _decoded(leaf_input: bytes) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-class TreeHeadOut(Schema):
+class SignedTreeHeadOut(Schema):
     tree_size: int = Field(..., description="number of entries the head covers")
     root_hash: str = Field(..., description="RFC 6962 root of the first tree_size entries, hex")
     timestamp: int = Field(..., description="when it was signed, ms since the epoch (UTC)")
@@ -94,14 +94,14 @@ class TreeHeadOut(Schema):
     how_to_verify: str
 
 
-class PublicKeyOut(Schema):
+class LogPublicKeyOut(Schema):
     key_id: str = Field(..., description="SHA-256 of the key's DER SubjectPublicKeyInfo, hex")
     public_key_pem: str
     signature_algorithm: str
 
 
-class PublicKeysOut(PublicKeyOut):
-    previous_keys: list[PublicKeyOut] = Field(
+class LogPublicKeysOut(LogPublicKeyOut):
+    previous_keys: list[LogPublicKeyOut] = Field(
         ..., description="keys that signed earlier tree heads, kept so those stay verifiable"
     )
 
@@ -167,7 +167,7 @@ def consistency_proof(request, query: Query[ConsistencyQuery]):
 
 @router.get(
     "/log/tree-head",
-    response={200: TreeHeadOut, **ERRORS, 500: Problem},
+    response={200: SignedTreeHeadOut, **ERRORS, 500: Problem},
     summary="Signed tree head",
     description=(
         "The latest signed tree head (RFC 6962 §3.5), as the JSON a member keeps. If the log grew "
@@ -182,7 +182,7 @@ def tree_head(request):
 
 @router.get(
     "/log/public-key",
-    response={200: PublicKeysOut, **ERRORS},
+    response={200: LogPublicKeysOut, **ERRORS},
     summary="The log's signing key",
 )
 def public_key(request):
