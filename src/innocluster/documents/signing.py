@@ -636,13 +636,9 @@ def _fund_cms(document, version, content, step, user, fund) -> Signature:
 
 
 def fund_signing_key():
-    """The Fund's signing key, its certificate and chain, from the pki layer."""
-    from innocluster.pki import pades
+    """The Fund's signing key, its certificate (issued by the platform CA on first use) and the
+    chain to embed: the same key pki.pades signs PDFs with."""
+    from innocluster.pki import keystore, pades
 
-    getter = getattr(pades, "fund_signer", None)
-    if getter is not None:
-        found = getter()
-        if isinstance(found, tuple):
-            return (*found, ()) if len(found) == 2 else found
-        return found.key, found.certificate, tuple(getattr(found, "chain", ()))
-    raise RuntimeError("pki.pades offers no fund_signer()")
+    key = keystore.get_or_create_key(pades.FUND_KEY_NAME)
+    return key, pades.fund_certificate(), ()
