@@ -105,7 +105,17 @@ def get_or_create_key(
     return loaded
 
 
+_forget_hooks: list[Callable[[], None]] = []
+
+
+def on_forget(hook: Callable[[], None]) -> None:
+    """Call ``hook`` whenever cached keys are dropped (caches derived from keys or rows)."""
+    _forget_hooks.append(hook)
+
+
 def forget_cached_keys() -> None:
     """Drop decrypted keys from memory (tests that rebuild the database call this)."""
     with _lock:
         _cache.clear()
+    for hook in _forget_hooks:
+        hook()

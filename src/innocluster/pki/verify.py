@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import hashlib
 import logging
 import threading
@@ -50,6 +49,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
+
+from . import keystore
 
 logger = logging.getLogger(__name__)
 
@@ -192,15 +193,12 @@ def _jsonable(value):
 
 def _quiet_names(func):
     """Cyrillic names of up to 64 characters but over 64 UTF-8 bytes are legal (X.520 counts
-    characters); silence cryptography's warning about them."""
+    characters): cryptography's warning about them is silenced once, at import (a
+    ``catch_warnings`` per call would cost a millisecond per verification)."""
+    return func
 
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            return func(*args, **kwargs)
 
-    return wrapper
+warnings.filterwarnings("ignore", message="Attribute's length must be", category=UserWarning)
 
 
 def _attr(name: x509.Name, oid) -> str:
@@ -299,6 +297,10 @@ def external_anchors() -> tuple[list[asn1_x509.Certificate], list[asn1_crl.Certi
     return certs, crls
 
 
+_trust_cache: dict = {}
+keystore.on_forget(_trust_cache.clear)
+
+
 @dataclass
 class TrustStore:
     """The roots and CRLs a verification uses (built once per verification, or per batch)."""
@@ -309,12 +311,35 @@ class TrustStore:
 
     @classmethod
     def current(cls) -> TrustStore:
-        from .ca import ca_certificate, crl_der
-        from .cms import to_asn1
+        """The platform CA and its current CRL (one small query when nothing changed since the
+        last call: parsed objects are kept per CRL), plus the external anchors."""
+        from django.utils import timezone
 
-        platform = to_asn1(ca_certificate())
-        own_crl = asn1_crl.CertificateList.load(crl_der())
+        from .ca import CRL_RENEW_BEFORE, ca_certificate, crl_der
+        from .cms import to_asn1
+        from .models import RevocationList
+
+        latest = (
+            RevocationList.objects.order_by("-number")
+            .values_list("id", "next_update", "issuer_serial_hex")
+            .first()
+        )
         anchors, anchor_crls = external_anchors()
+        cache_key = (str(settings.DATABASES["default"]["NAME"]), latest and latest[0])
+        cached = _trust_cache.get("platform")
+        fresh = latest is not None and latest[1] - timezone.now() >= CRL_RENEW_BEFORE
+        if cached is not None and cached[0] == cache_key and fresh:
+            platform, own_crl = cached[1]
+        else:
+            platform = to_asn1(ca_certificate())
+            own_crl = asn1_crl.CertificateList.load(crl_der())
+            if latest is not None and own_crl["tbs_cert_list"]["issuer"] == platform.subject:
+                # Keyed by the CRL read now: a CRL published meanwhile gets its own entry.
+                newest = RevocationList.objects.order_by("-number").values_list("id").first()
+                _trust_cache["platform"] = (
+                    (cache_key[0], newest and newest[0]),
+                    (platform, own_crl),
+                )
         return cls([platform, *anchors], [own_crl, *anchor_crls], platform.subject)
 
 
@@ -357,28 +382,40 @@ class _Parsed:
     info: cms.ContentInfo
     signed_data: cms.SignedData
     signer: cms.SignerInfo
-    certificates: list[asn1_x509.Certificate]
+    certificates: list[asn1_x509.Certificate]  # the others, not the signer's
     signer_cert: asn1_x509.Certificate
+    signer_der: bytes
+    signer_crypto: x509.Certificate
+    signed_attrs_der: bytes
     attrs: dict
     digest_algorithm: str
     econtent: bytes | None
 
 
-def _find_signer_cert(signer: cms.SignerInfo, certs: list[asn1_x509.Certificate]):
+def _find_signer_cert(signer: cms.SignerInfo, ders: list[bytes], crypto: list[x509.Certificate]):
     sid = signer["sid"]
-    for cert in certs:
-        if sid.name == "issuer_and_serial_number":
-            if (
-                cert.serial_number == sid.chosen["serial_number"].native
-                and cert.issuer == sid.chosen["issuer"]
-            ):
-                return cert
-        elif sid.name == "subject_key_identifier" and cert.key_identifier == sid.chosen.native:
-            return cert
-    return None
+    if sid.name == "issuer_and_serial_number":
+        serial = sid.chosen["serial_number"].native
+        issuer_der = sid.chosen["issuer"].dump()
+        for der, cert in zip(ders, crypto, strict=True):
+            if cert.serial_number == serial and cert.issuer.public_bytes() == issuer_der:
+                return der, cert
+    elif sid.name == "subject_key_identifier":
+        wanted = sid.chosen.native
+        for der, cert in zip(ders, crypto, strict=True):
+            try:
+                ski = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+            except Exception:  # absent or unreadable: not this one
+                continue
+            if ski.value.digest == wanted:
+                return der, cert
+    return None, None
 
 
 def _parse(cms_der: bytes) -> _Parsed:
+    # Bytes that are checked (the signed attributes, the certificates) are taken verbatim from
+    # the input before asn1crypto parses their insides: re-encoding them would be slow and could
+    # hide a non-DER encoding.
     info = cms.ContentInfo.load(bytes(cms_der), strict=True)
     if info["content_type"].native != "signed_data":
         raise ValueError(_("It is not a CMS SignedData."))
@@ -387,18 +424,19 @@ def _parse(cms_der: bytes) -> _Parsed:
     if len(signers) == 0:
         raise ValueError(_("The SignedData has no signer."))
     signer = signers[0]
-    certificates = [
-        c.chosen for c in (signed_data["certificates"] or []) if c.name == "certificate"
-    ]
-    for c in certificates:
-        c.native  # noqa: B018 - force a full parse now, inside the malformed-input guard
-    signer_cert = _find_signer_cert(signer, certificates)
-    if signer_cert is None:
-        raise ValueError(_("The signer's certificate is not included in the signature."))
-    if not signer["signed_attrs"].native:
+    signed_attrs = signer["signed_attrs"]
+    if signed_attrs.contents is None or not signed_attrs.contents:
         raise ValueError(_("The signature has no signed attributes (CAdES requires them)."))
+    from .cms import _der_length
+
+    signed_attrs_der = b"\x31" + _der_length(len(signed_attrs.contents)) + signed_attrs.contents
+    ders = [c.chosen.dump() for c in (signed_data["certificates"] or []) if c.name == "certificate"]
+    crypto = [x509.load_der_x509_certificate(der) for der in ders]
+    signer_der, signer_crypto = _find_signer_cert(signer, ders, crypto)
+    if signer_der is None:
+        raise ValueError(_("The signer's certificate is not included in the signature."))
     attrs = {}
-    for attr in signer["signed_attrs"]:
+    for attr in signed_attrs:
         attrs[attr["type"].dotted] = attr["values"]
     econtent_info = signed_data["encap_content_info"]
     econtent = econtent_info["content"]
@@ -410,10 +448,20 @@ def _parse(cms_der: bytes) -> _Parsed:
     digest_name = digest_algorithm.native
     if digest_name == digest_algorithm.dotted:
         digest_name = digest_algorithm.dotted
-    signer["signature"].native  # noqa: B018
+    signer["signature"].native  # noqa: B018 - parse now, inside the malformed-input guard
     signer["signature_algorithm"]["algorithm"].dotted  # noqa: B018
     return _Parsed(
-        info, signed_data, signer, certificates, signer_cert, attrs, digest_name, econtent_bytes
+        info=info,
+        signed_data=signed_data,
+        signer=signer,
+        certificates=[asn1_x509.Certificate.load(der) for der in ders if der != signer_der],
+        signer_cert=asn1_x509.Certificate.load(signer_der),
+        signer_der=signer_der,
+        signer_crypto=signer_crypto,
+        signed_attrs_der=signed_attrs_der,
+        attrs=attrs,
+        digest_algorithm=digest_name,
+        econtent=econtent_bytes,
     )
 
 
@@ -486,13 +534,6 @@ def _algorithm_label(sig_alg, parsed: _Parsed) -> str:
     return f"{name} ({curve}, {parsed.digest_algorithm})" if curve else f"{name}"
 
 
-def _signer_attrs_bytes(signer: cms.SignerInfo) -> bytes:
-    from .cms import _der_length
-
-    contents = signer["signed_attrs"].contents
-    return b"\x31" + _der_length(len(contents)) + contents
-
-
 def verify_cms(
     content: bytes | None,
     cms_der: bytes,
@@ -544,8 +585,8 @@ def _is_ours(exc: Exception) -> bool:
 
 
 def _verify_parsed(parsed, content, report, now, trust, claimed_time, kind) -> None:
-    signer_crypto = x509.load_der_x509_certificate(parsed.signer_cert.dump())
-    report.certificate_der = parsed.signer_cert.dump()
+    signer_crypto = parsed.signer_crypto
+    report.certificate_der = parsed.signer_der
     report.signer = signer_info_of(signer_crypto)
     report.chain = [_chain_entry(signer_crypto)]
     attrs = parsed.attrs
@@ -569,8 +610,7 @@ def _verify_parsed(parsed, content, report, now, trust, claimed_time, kind) -> N
     econtent_type = parsed.signed_data["encap_content_info"]["content_type"].dotted
     if attrs[OID_CONTENT_TYPE][0].dotted != econtent_type:
         report.fail("malformed", _("The content-type attribute contradicts the content."))
-    signed_attrs_der = _signer_attrs_bytes(parsed.signer)
-    _check_signature(parsed, report, signed_attrs_der)
+    _check_signature(parsed, report, parsed.signed_attrs_der)
     if "algorithm_unavailable" in report.codes or "algorithm_unsupported" in report.codes:
         return
     from .providers import provider_for
@@ -593,10 +633,7 @@ def _verify_parsed(parsed, content, report, now, trust, claimed_time, kind) -> N
         try:
             cert_id = ess[0]["certs"][0]
             hash_alg = cert_id["hash_algorithm"]["algorithm"].native
-            if (
-                cert_id["cert_hash"].native
-                != hashlib.new(hash_alg, parsed.signer_cert.dump()).digest()
-            ):
+            if cert_id["cert_hash"].native != hashlib.new(hash_alg, parsed.signer_der).digest():
                 report.fail(
                     "certificate_mismatch",
                     _("The signing-certificate attribute names another certificate."),
@@ -751,7 +788,7 @@ def _crl_entry(cert: asn1_x509.Certificate, crls):
 
 
 def _check_path(parsed, signer_crypto, report, trust, now) -> None:
-    others = [c for c in parsed.certificates if c is not parsed.signer_cert]
+    others = parsed.certificates
     path, problem, revoked_at = _validate(parsed.signer_cert, others, trust, report.signing_time)
     revocation = report.revocation
     revocation.checked_at = now
@@ -817,13 +854,13 @@ def check_timestamp(
         info.hash_algorithm = tst["message_imprint"]["hash_algorithm"]["algorithm"].native
         info.serial = format(tst["serial_number"].native, "x")
         info.policy = tst["policy"].dotted
-        tsa_cert = x509.load_der_x509_certificate(tparsed.signer_cert.dump())
+        tsa_cert = tparsed.signer_crypto
         info.tsa = _safe_rfc4514(tsa_cert.subject)
     except Exception:
         report.fail("timestamp_invalid", _("The signature timestamp is malformed."))
         return info
     sub = VerificationReport()
-    _check_signature(tparsed, sub, _signer_attrs_bytes(tparsed.signer))
+    _check_signature(tparsed, sub, tparsed.signed_attrs_der)
     digest = _digest(tparsed.digest_algorithm, tparsed.econtent)
     if (
         digest is None
@@ -841,7 +878,7 @@ def check_timestamp(
     ):
         report.fail("timestamp_invalid", _("The timestamp was made for another signature value."))
         return info
-    others = [c for c in tparsed.certificates if c is not tparsed.signer_cert]
+    others = tparsed.certificates
     path, problem, _revoked = _validate(
         tparsed.signer_cert, others, trust, info.time, eku={"time_stamping"}
     )
