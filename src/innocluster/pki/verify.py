@@ -392,6 +392,13 @@ class _Parsed:
     econtent: bytes | None
 
 
+def _key_identifier(cert: x509.Certificate) -> bytes | None:
+    try:
+        return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+    except (x509.ExtensionNotFound, ValueError):  # absent or unreadable: not this one
+        return None
+
+
 def _find_signer_cert(signer: cms.SignerInfo, ders: list[bytes], crypto: list[x509.Certificate]):
     sid = signer["sid"]
     if sid.name == "issuer_and_serial_number":
@@ -403,11 +410,7 @@ def _find_signer_cert(signer: cms.SignerInfo, ders: list[bytes], crypto: list[x5
     elif sid.name == "subject_key_identifier":
         wanted = sid.chosen.native
         for der, cert in zip(ders, crypto, strict=True):
-            try:
-                ski = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-            except Exception:  # absent or unreadable: not this one
-                continue
-            if ski.value.digest == wanted:
+            if _key_identifier(cert) == wanted:
                 return der, cert
     return None, None
 
