@@ -189,3 +189,17 @@ def test_browser_flow_refuses_a_wrong_signature_and_anothers_preparation():
     with pytest.raises(ValidationFailed) as caught:
         prepare_browser_signature(document, user, "abcdef")
     assert caught.value.errors[0].field == "certificate_serial"
+
+
+def test_a_signature_already_timestamped_by_the_signer_keeps_its_one_timestamp():
+    from innocluster.pki.cms import sign_detached
+
+    org, user = org_with_signatory()
+    signer = platform_signer(user, org)
+    document = sent([(org, 1)])
+    cms_der = sign_detached(content_of(document), signer.key, signer.certificate, timestamp=True)
+    signature = sign_enhanced(
+        document, user, cms_der, version_sha256=document.current_version.sha256
+    )
+    assert bytes(signature.cms_der) == cms_der
+    assert len(timestamp_tokens(bytes(signature.cms_der))) == 1

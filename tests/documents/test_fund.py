@@ -68,3 +68,24 @@ def test_json_the_fund_signs_with_cades_over_the_same_version():
     assert verify_cms(storage.get(document.current_version.sha256), bytes(signature.cms_der)).valid
     assert document.status == "partly_signed"
     assert check_documents(document.pk)[1] == []
+
+
+def test_countersign_through_the_api():
+    from django.test import Client
+
+    org, _user = org_with_signatory()
+    director = fund_signatory()
+    pdf = make_pdf("Act")
+    document = sent([(fund_organisation(), 1), (org, 2)], content=pdf, media_type="application/pdf")
+    outsider = Client()
+    outsider.force_login(_user)
+    assert outsider.post(f"/api/v1/documents/{document.pk}/countersign").status_code == 403
+    client = Client()
+    client.force_login(director)
+    response = client.post(f"/api/v1/documents/{document.pk}/countersign")
+    assert response.status_code == 201, response.content
+    assert response.json()["kind"] == "pades"
+    detail = client.get(f"/api/v1/documents/{document.pk}").json()
+    assert [v["origin"] for v in detail["versions"]] == ["upload", "fund_pades"]
+    assert detail["versions"][1]["based_on_sha256"] == detail["versions"][0]["sha256"]
+    assert detail["status"] == "partly_signed"

@@ -419,6 +419,20 @@ def simple_signature(request, document_id: uuid.UUID, payload: SimpleSignatureIn
 
 
 @router.post(
+    "/documents/{document_id}/countersign",
+    response={201: SignatureOut, **ERRORS},
+    auth=ANY_AUTH,
+    summary="The Fund's signatory signs the Fund's step",
+)
+def countersign(request, document_id: uuid.UUID):
+    """PDF: the Fund's PAdES signature, as a new version; JSON: a CAdES signature with the
+    Fund's key. Only a signatory of the Fund whose step is pending."""
+    user = _person(request)
+    document = selectors.document_for(user, document_id)
+    return Status(201, signature_out(signing.countersign_as_fund(document, user)))
+
+
+@router.post(
     "/documents/{document_id}/reject",
     response={200: DocumentDetailOut, **ERRORS},
     auth=ANY_AUTH,

@@ -378,7 +378,7 @@ def _existing(document: Document, submitted_sha256: str) -> Signature | None:
 
 
 def _verify_and_store(document, version, step, user, cms_der: bytes, submitted: str) -> Signature:
-    from innocluster.pki.cms import add_signature_timestamp
+    from innocluster.pki.cms import add_signature_timestamp, timestamp_tokens
     from innocluster.pki.verify import verify_cms
 
     content = storage.get(version.sha256)
@@ -395,7 +395,9 @@ def _verify_and_store(document, version, step, user, cms_der: bytes, submitted: 
             ]
         )
     _check_certificate_owner(certificate, user)
-    stamped = add_signature_timestamp(cms_der)
+    # CAdES-T: a signature timestamp proves the signature existed before any later revocation;
+    # one the signer's tool already added is kept as it is (verify_cms checked it).
+    stamped = cms_der if timestamp_tokens(cms_der) else add_signature_timestamp(cms_der)
     final_report = verify_cms(content, stamped)
     if not final_report.valid:  # the timestamp must not break what verified a moment ago
         raise _rejected(final_report)
