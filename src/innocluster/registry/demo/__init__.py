@@ -87,7 +87,10 @@ DEFAULT_SEED = 20261127
 DEMO_COUNTER = "demo_organisations"
 MEMBER_SEQUENCE = "member_number"
 EMAIL_DOMAIN = "demo.innocluster.local"
-ROLES = ["fund_operator", "expert", "board_member", "testsite_owner", "administrator", "member"]
+ROLES = ["fund_operator", "expert", "board_member", "testsite_owner", "administrator", "member",
+         "fund_director"]  # fmt: skip
+# Demo roles that are not platform roles: the Fund's director is Fund staff who signs for the Fund.
+PLATFORM_ROLE_OF = {"member": PlatformRole.MEMBER, "fund_director": PlatformRole.FUND_OPERATOR}
 INTEGRATION_NAME_RU = "Региональный портал поддержки бизнеса"
 INTEGRATION_NAME_EN = "Regional business support portal"
 TOKEN_NAME = "Demo integration: regional business support portal"  # noqa: S105 (a label)
@@ -663,8 +666,9 @@ def _ensure_users(previous: dict) -> tuple[dict, dict[str, User]]:
             "board_member": "Член наблюдательного совета (демо)",
             "testsite_owner": "Владелец испытательной площадки (демо)",
             "administrator": "Администратор (демо)", "member": "Участник кластера (демо)",
+            "fund_director": "Директор Фонда (демо)",
         }[role]  # fmt: skip
-        user.platform_role = role if role != "member" else PlatformRole.MEMBER
+        user.platform_role = PLATFORM_ROLE_OF.get(role, role)
         user.is_staff = user.is_superuser = role == "administrator"
         user.is_active = True
         user.email_confirmed_at = user.email_confirmed_at or now
@@ -792,10 +796,20 @@ def run(
         with transaction.atomic():
             previous = _read_credentials()
             credentials_users, accounts = _ensure_users(previous)
-            _member, _testsite, integration = _special_organisations(accounts)
+            member, _testsite, integration = _special_organisations(accounts)
             raw = _ensure_token(previous, accounts["administrator"], integration)
         result.credentials = {"users": credentials_users, "api_token": raw}
         result.credentials_path = _write_credentials(result.credentials)
+        # Signed accession agreements and letters in every state (the integration's token lists
+        # its organisation's); the Fund's director signs for the Fund.
+        from innocluster.documents import demo as documents_demo
+
+        done = NumberSequence.objects.filter(name=DEMO_COUNTER).values_list("value", flat=True)
+        agreements, letters = documents_demo.sizes_for(done.first() or 0)
+        made = documents_demo.run(
+            accounts, [member, integration], agreements=agreements, letters=letters
+        )
+        result.timings["documents"] = made.seconds
     result.total_demo_organisations = (
         NumberSequence.objects.filter(name=DEMO_COUNTER).values_list("value", flat=True).first()
         or 0
