@@ -9,12 +9,12 @@ the certificates and the signing widget, and work without script for everything 
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.db.models import Exists, Min, OuterRef, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +27,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from innocluster.core.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
 from innocluster.core.paging import paginate_by_ids
+from innocluster.pki import services as pki_services
+from innocluster.pki.models import CertificateProfile, IssuedCertificate
 from innocluster.portal.forms import add_domain_error
 from innocluster.registry.choices import OrgRole
 from innocluster.registry.models import Organisation, OrganisationRole
@@ -47,6 +49,7 @@ from .forms import (
 from .fund import fund_organisation, is_fund
 from .models import Document, DocumentVersion, SigningStep
 
+logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
 TEMPLATES = "documents/"
 
@@ -252,10 +255,6 @@ def _actions(user, document) -> dict:
 
 def _signing_certificates(user):
     """The user's valid signing certificates, for the browser-signing widget."""
-    try:
-        from innocluster.pki.models import CertificateProfile, IssuedCertificate
-    except ImportError:
-        return []
     now = timezone.now()
     return list(
         IssuedCertificate.objects.filter(
@@ -326,9 +325,10 @@ def version_download(request, document_id, number: int):
         raise Http404 from None
     try:
         data = storage.get(version.sha256)
-    except storage.ContentCorrupted:
+    except storage.ContentCorrupted as exc:
+        logger.error("document %s version %s: %s", document.pk, version.number, exc)
         return HttpResponse(
-            _("The stored content of this version is damaged or missing; the operators are told."),
+            _("The stored content of this version is damaged or missing; it is not served."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )
@@ -357,7 +357,7 @@ def _refusal(form, error: DomainError, field_map=None) -> int:
 @require_POST
 @signed_in
 def sign(request, document_id):
-    """A simple electronic signature on the user's pending step (services.sign_simple)."""
+    """A simple electronic signature on the user's pending step (signing.sign_simple)."""
     document = _document_for(request.user, document_id)
     form = SimpleSignForm(request.POST, uses_totp=bool(request.user.totp_secret))
     status = 422
@@ -411,7 +411,7 @@ def revoke(request, document_id):
 @require_POST
 @signed_in
 def countersign(request, document_id):
-    """The Fund's signatory countersigns (services.countersign_as_fund)."""
+    """The Fund's signatory countersigns (signing.countersign_as_fund)."""
     document = _document_for(request.user, document_id)
     form = CountersignForm(request.POST)
     status = 422
@@ -432,7 +432,7 @@ def countersign(request, document_id):
 def _create_and_send(form: CreateDocumentForm, route: list[dict], actor) -> Document:
     """One document, registered and sent along its route, or nothing at all: a template-made
     one through generation.create_from_template (the registration number printed on the PDF),
-    an uploaded PDF through services.create_document and send_for_signature."""
+    an uploaded PDF through services.create_and_send."""
     data = form.cleaned_data
     parties = [{"organisation": org, "role": PartyRole.RECIPIENT} for org in data["recipients"]]
     if data["source"] == CreateDocumentForm.SOURCE_TEMPLATE:
@@ -446,18 +446,17 @@ def _create_and_send(form: CreateDocumentForm, route: list[dict], actor) -> Docu
             actor=actor,
             lang=get_language(),
         )
-    with transaction.atomic():
-        document = services.create_document(
-            doc_type=data["doc_type"],
-            title=data["title"],
-            sender=data["sender"],
-            parties=parties,
-            content=form.read_upload(),
-            media_type=MediaType.PDF,
-            actor=actor,
-            file_name=data["file"].name[:255],
-        )
-        return services.send_for_signature(document, route, actor)
+    return services.create_and_send(
+        doc_type=data["doc_type"],
+        title=data["title"],
+        sender=data["sender"],
+        parties=parties,
+        content=form.read_upload(),
+        media_type=MediaType.PDF,
+        actor=actor,
+        file_name=data["file"].name[:255],
+        route=route,
+    )
 
 
 @signed_in
@@ -529,8 +528,6 @@ def _place_create_errors(form, formset, error: DomainError) -> None:
 
 
 def _my_certificates(user):
-    from innocluster.pki.models import CertificateProfile, IssuedCertificate
-
     return IssuedCertificate.objects.filter(
         user=user, profile=CertificateProfile.SIGNING
     ).select_related("organisation")
@@ -600,6 +597,4 @@ def certificate_revoke(request, serial):
 
 def _revoke_certificate(certificate, user, reason: str):
     """pki.services.revoke: the holder (or the Fund's staff) revokes; a new CRL is published."""
-    from innocluster.pki import services as pki_services
-
     return pki_services.revoke(user, certificate.serial_hex, reason)
