@@ -96,3 +96,16 @@ def test_check_finds_a_status_the_log_does_not_record_and_a_missing_signature():
     code, _out, err = run_check()
     assert code == 1
     assert f"log entry #{signature.ledger_index}" in err and "missing" in err
+
+
+def test_versions_and_signatures_cannot_be_rewritten_through_the_models():
+    org, signer = org_with_signatory()
+    document = sent([(org, 1)])
+    version = document.current_version
+    version.sha256 = "0" * 64
+    with pytest.raises(ValueError):
+        version.save()
+    signature = sign_simple(document, signer, password=PASSWORD)
+    signature.content_sha256 = "0" * 64
+    with pytest.raises(ValueError):
+        signature.save()

@@ -212,3 +212,9 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.number} {self.sha256[:12]}"
+
+    def save(self, *args, **kwargs):
+        # A version is written once; afterwards only its log index may be filled in.
+        if not self._state.adding and set(kwargs.get("update_fields") or ["*"]) - {"ledger_index"}:
+            raise ValueError("a document version is immutable: add a new version instead")
+        super().save(*args, **kwargs)

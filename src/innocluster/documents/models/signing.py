@@ -134,6 +134,12 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.signer or self.organisation}"
 
+    def save(self, *args, **kwargs):
+        # A signature is written once; afterwards only its log index may be filled in.
+        if not self._state.adding and set(kwargs.get("update_fields") or ["*"]) - {"ledger_index"}:
+            raise ValueError("a signature is immutable")
+        super().save(*args, **kwargs)
+
 
 class PreparedSignature(models.Model):
     """The signed attributes the server built for a browser (WebCrypto) signature, kept until
