@@ -247,3 +247,17 @@ def test_messages_follow_the_active_language(signer):
     with translation.override("en"):
         english = verify_cms(b"x", sig).reasons[0].message
     assert "digest" in english
+
+
+def test_reasons_are_in_russian_by_default(signer):
+    sig = cms.sign_detached(DOCUMENT, signer.key, signer.certificate, timestamp=False)
+    with translation.override("ru"):
+        report = verify_cms(b"other", sig)
+    assert report.reasons[0].message == "Документ отличается от подписанного: хэш не совпадает."
+
+
+def test_a_signature_over_the_size_limit_is_refused_unread(settings, signer):
+    sig = cms.sign_detached(DOCUMENT, signer.key, signer.certificate, timestamp=False)
+    settings.DOCUMENT_MAX_BYTES = len(sig) - 1
+    report = verify_cms(DOCUMENT, sig)
+    assert report.codes == ["too_large"] and not report.valid

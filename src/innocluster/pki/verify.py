@@ -8,6 +8,7 @@ message, why a signature is not valid:
 code                   meaning
 =====================  ==========================================================
 malformed              not a CMS SignedData, or a required part is missing
+too_large              the signature is over settings.DOCUMENT_MAX_BYTES
 content_mismatch       the message digest is not that of the given content
 bad_signature          the signature does not verify with the signer's key
 certificate_mismatch   the ESS signing-certificate attribute names another cert
@@ -562,6 +563,13 @@ def verify_cms(
     """
     now = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     report = VerificationReport(kind=f"{kind}-bes" if kind == "cades" else kind)
+    limit = settings.DOCUMENT_MAX_BYTES
+    if not isinstance(cms_der, bytes | bytearray | memoryview) or len(cms_der) > limit:
+        report.fail(
+            "too_large" if isinstance(cms_der, bytes | bytearray | memoryview) else "malformed",
+            _("The signature is larger than %(max)d bytes.") % {"max": limit},
+        )
+        return report
     try:
         parsed = _parse(cms_der)
     except Exception as exc:
