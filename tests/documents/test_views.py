@@ -568,3 +568,24 @@ def test_the_navigation_links_to_documents_for_signed_in_users(client):
     assert reverse("documents:inbox") not in text_of(client.get("/"))
     client.force_login(UserFactory())
     assert reverse("documents:inbox") in text_of(client.get(reverse("accounts:me")))
+
+
+def test_recipients_are_only_organisations_the_sender_may_see(client):
+    from tests.registry.factories import OrganisationFactory
+
+    sender = MemberOrganisationFactory()
+    editor = person(sender, "editor")
+    applicant = OrganisationFactory()  # not in the public registry
+    data = {
+        "sender": str(sender.pk),
+        "title": "Письмо заявителю",
+        "source": "template",
+        "template": "letter",
+        "body": "Текст",
+        "recipients": applicant.inn,
+        **route_data([{"order": "1", "organisation": sender.inn, "role": "signatory"}]),
+    }
+    response = client_for(client, editor).post(reverse("documents:create"), data)
+    assert response.status_code == 422
+    assert 'id="id_recipients_error"' in text_of(response)
+    assert not Document.objects.filter(title="Письмо заявителю").exists()

@@ -147,16 +147,23 @@ class CountersignForm(forms.Form):
     )
 
 
-def _organisation_by_reference(value: str) -> Organisation | None:
-    """An organisation by INN, OGRN or member number (the identifiers people know)."""
+def _organisation_by_reference(value: str, user=None) -> Organisation | None:
+    """An organisation by INN, OGRN or member number (the identifiers people know), among those
+    ``user`` may see and the Fund: an applicant's existence is not told to strangers."""
     value = value.strip()
     if not value:
         return None
-    return (
-        Organisation.objects.filter(Q(inn=value) | Q(ogrn=value) | Q(member_number=value))
-        .order_by("created_at")
-        .first()
+    from .fund import fund_inn
+
+    matching = Q(inn=value) | Q(ogrn=value) | Q(member_number=value)
+    found = (
+        Organisation.objects.visible_to(user).filter(matching).order_by("created_at").first()
+        if user is not None
+        else None
     )
+    if found is None and value == fund_inn():
+        found = Organisation.objects.filter(inn=value).first()
+    return found
 
 
 class CreateDocumentForm(forms.Form):
@@ -201,8 +208,9 @@ class CreateDocumentForm(forms.Form):
         help_text=_("INN, OGRN or member number of each recipient, one per line."),
     )
 
-    def __init__(self, *args, senders=(), **kwargs):
+    def __init__(self, *args, senders=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.senders = {str(org.pk): org for org in senders}
         self.fields["sender"].choices = [(str(org.pk), org.name) for org in senders]
         self.fields["template"].choices = [
@@ -223,7 +231,7 @@ class CreateDocumentForm(forms.Form):
         for line in self.cleaned_data["recipients"].replace(",", "\n").splitlines():
             if not line.strip():
                 continue
-            organisation = _organisation_by_reference(line)
+            organisation = _organisation_by_reference(line, self.user)
             if organisation is None:
                 missing.append(line.strip())
             elif organisation not in found:
@@ -265,6 +273,10 @@ class CreateDocumentForm(forms.Form):
 class RouteStepForm(forms.Form):
     """One step of the signing route; steps with the same number sign in parallel."""
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     order = forms.IntegerField(label=_("Step number"), min_value=1, max_value=20, required=False)
     organisation = forms.CharField(
         label=_("Organisation (INN, OGRN or member number)"), max_length=20, required=False
@@ -279,7 +291,7 @@ class RouteStepForm(forms.Form):
         value = self.cleaned_data["organisation"].strip()
         if not value:
             return None
-        organisation = _organisation_by_reference(value)
+        organisation = _organisation_by_reference(value, self.user)
         if organisation is None:
             raise ValidationError(
                 _("No organisation with this INN, OGRN or member number."), code="not_found"

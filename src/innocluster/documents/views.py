@@ -466,8 +466,8 @@ def create(request):
     if not senders:
         raise Http404
     if request.method == "POST":
-        form = CreateDocumentForm(request.POST, request.FILES, senders=senders)
-        formset = RouteFormSet(request.POST, prefix="route")
+        form = CreateDocumentForm(request.POST, request.FILES, senders=senders, user=request.user)
+        formset = RouteFormSet(request.POST, prefix="route", form_kwargs={"user": request.user})
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
         if form_ok and formset_ok:
             try:
@@ -489,8 +489,12 @@ def create(request):
         else:
             status = 422
     elif request.method == "GET":
-        form = CreateDocumentForm(senders=senders, initial={"sender": str(senders[0].pk)})
-        formset = RouteFormSet(prefix="route", initial=blank_route())
+        form = CreateDocumentForm(
+            senders=senders, user=request.user, initial={"sender": str(senders[0].pk)}
+        )
+        formset = RouteFormSet(
+            prefix="route", initial=blank_route(), form_kwargs={"user": request.user}
+        )
         status = 200
     else:
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})

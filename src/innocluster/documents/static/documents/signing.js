@@ -217,7 +217,7 @@
         csrf
       );
       if (!challenge.request_info || !challenge.enrolment_id) {
-        throw new ApiError("The server sent no certificate request to sign.");
+        throw new ApiError(ui.text("bad-answer"));
       }
       // Proof of possession: the request info is signed with the new private key.
       const signature = await window.crypto.subtle.sign(
@@ -230,7 +230,7 @@
         csrf
       );
       if (!certificate.serial_hex) {
-        throw new ApiError("The server sent no certificate.");
+        throw new ApiError(ui.text("bad-answer"));
       }
       await saveKey({
         id: keyId(userId, certificate.serial_hex),
@@ -299,7 +299,7 @@
       const attributes = prepared.signed_attributes;
       const preparedId = prepared.id;
       if (!attributes || !preparedId) {
-        throw new ApiError("The server sent nothing to sign.");
+        throw new ApiError(ui.text("bad-answer"));
       }
       ui.status("signing");
       const signature = await window.crypto.subtle.sign(SIGN_ALGORITHM, record.privateKey, fromBase64(attributes));
