@@ -12,6 +12,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -309,7 +310,7 @@ def test_only_those_who_see_the_document_get_its_package(client, signed):
     assert response["Content-Type"] == "application/problem+json"
     client.force_login(UserFactory())  # a stranger
     assert client.get(url).status_code == 404
-    assert client.get("/api/v1/documents/not-a-uuid/evidence").status_code == 404
+    assert client.get(f"/api/v1/documents/{uuid.uuid4()}/evidence").status_code == 404
     client.force_login(signed.fund_signer)  # the Fund's signatory: a party of the document
     assert client.get(url).status_code == 200
 
@@ -372,19 +373,29 @@ def test_openssl_cms_fails_when_the_document_or_the_signature_changes(package, t
 
 def test_openssl_ts_verifies_every_timestamp_over_the_signature_value(package):
     need("openssl")
+    from innocluster.documents.evidence import pades_cms
     from innocluster.pki.cms import signature_value
 
     commands = readme_commands((package / "README.txt").read_text(), "openssl", "ts")
-    assert len(commands) == 1
     report = report_of(package)
+    # One token for the member's CAdES-T signature, one for the Fund's PAdES B-T signature.
+    stamps = {s["kind"]: s["timestamps"] for s in report["signatures"] if s["timestamps"]}
+    assert set(stamps) == {"enhanced", "pades"}
+    assert len(commands) == 2
     enhanced = next(s for s in report["signatures"] if s["kind"] == "enhanced")
-    der = (package / enhanced["file"]).read_bytes()
-    digest = hashlib.sha256(signature_value(der)).hexdigest()
-    assert enhanced["timestamps"][0]["digest"] == digest
-    assert f"-digest {digest} -in timestamps/1.tsr" in commands[0]
-    result = run(commands[0], package)
-    assert result.returncode == 0, result.stderr
-    assert "Verification: OK" in result.stdout
+    values = {
+        "enhanced": signature_value((package / enhanced["file"]).read_bytes()),
+        "pades": signature_value(pades_cms((package / "document.pdf").read_bytes())),
+    }
+    for kind, value in values.items():
+        digest = hashlib.sha256(value).hexdigest()
+        stamp = stamps[kind][0]
+        assert stamp["digest"] == digest
+        command = next(c for c in commands if f"-in {stamp['file']} " in c)
+        assert f"-digest {digest} " in command
+        result = run(command, package)
+        assert result.returncode == 0, result.stderr
+        assert "Verification: OK" in result.stdout
 
 
 def test_openssl_ts_fails_for_a_changed_token(package):

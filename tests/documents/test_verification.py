@@ -101,7 +101,7 @@ def test_a_real_package_is_valid_with_every_log_check(signed, package_bytes):
     assert enhanced["report"]["signer"]["common_name"] == "Иванов Иван Петрович"
     assert enhanced["report"]["signing_time_source"] == "timestamp"
     assert enhanced["report"]["revocation"]["status"] == "good"
-    assert [t["valid"] for t in body["timestamps"]] == [True]
+    assert [t["valid"] for t in body["timestamps"]] == [True, True]  # member's and Fund's
     head = body["log"]["tree_head"]
     assert head["signature_valid"] and head["known_key"] and head["consistent_with_log"]
     assert body["log"]["valid"] and body["log"]["entries"]

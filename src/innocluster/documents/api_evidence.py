@@ -8,6 +8,8 @@ uploaded is stored.
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
@@ -40,6 +42,14 @@ class VerificationOut(Schema):
     auth=ANY_AUTH,
     response={200: None, 404: Problem, 409: Problem},
     summary="Evidence package of a document (zip)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The evidence package",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
     description=(
         "A zip that proves the document authentic and unaltered offline, with standard tools: "
         "the signed bytes, every signature (DER CMS), certificates, the CA and CRL, RFC 3161 "
@@ -48,7 +58,7 @@ class VerificationOut(Schema):
         "document has no signature yet."
     ),
 )
-def evidence(request, document_id: str):
+def evidence(request, document_id: uuid.UUID):
     document = document_for(request.auth, document_id)
     try:
         data = build_evidence_package(document)

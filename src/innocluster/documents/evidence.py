@@ -233,6 +233,8 @@ def _signature_files(package: Package, entry: SignatureEntry, ca_pem: bytes) -> 
     cms_der = bytes(signature.cms_der) if signature.cms_der else b""
     if signature.kind == SignatureKind.ENHANCED and cms_der:
         entry.file = package.add(f"signatures/{base}.p7s", cms_der)
+    if signature.kind == SignatureKind.PADES and not cms_der:
+        cms_der = pades_cms(package.files[entry.covers_path]) or b""
     certificate_der = bytes(signature.certificate_der) if signature.certificate_der else b""
     if not certificate_der and cms_der:
         from innocluster.pki.cms import certificates_in
@@ -244,6 +246,19 @@ def _signature_files(package: Package, entry: SignatureEntry, ca_pem: bytes) -> 
         entry.certificate = package.add(f"certs/{base}.pem", _pem(certificate_der) + ca_pem)
     if cms_der:
         _timestamps(package, entry, cms_der, ca_pem)
+
+
+def pades_cms(pdf: bytes) -> bytes | None:
+    """The CMS of the last signature embedded in ``pdf`` (the one covering the whole file),
+    or None; its signature timestamp ships as a .tsr like a CMS signature's."""
+    from asn1crypto import cms
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        embedded = list(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_regular_signatures)
+        return cms.ContentInfo.load(embedded[-1].pkcs7_content).dump() if embedded else None
+    except Exception:  # not a readable signed PDF: the package simply has no token from it
+        return None
 
 
 def _log_indexes(document, signatures) -> list[int]:

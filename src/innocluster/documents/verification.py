@@ -632,6 +632,10 @@ def verify_package(zip_bytes: bytes) -> dict:
             sig.setdefault("reasons", [])
             sig["reasons"] = list(sig.get("reasons", [])) + log_problems
             sig["valid"] = False
+        if kind == SignatureKind.PADES and covered is not None:
+            from .evidence import pades_cms
+
+            cms_der = pades_cms(covered)
         sig["log_index"] = raw.get("log_index")
         result["signatures"].append(sig)
         for stamp in raw.get("timestamps") or []:
