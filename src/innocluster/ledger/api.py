@@ -15,12 +15,12 @@ from innocluster.core.errors import FieldError, ValidationFailed
 from .models import LogEntry, LogKey
 from .services import (
     current_signed_tree_head,
-    current_tree,
     log_size,
     signer_public_key,
     tree_head_document,
 )
 from .sth import SIGNATURE_ALGORITHM
+from .tree import StoredTree
 
 router = Router(tags=["transparency log"])
 ERRORS = {400: Problem, 404: Problem, 422: Problem}
@@ -136,7 +136,8 @@ def inclusion_proof(request, query: Query[InclusionQuery]):
         _refuse("tree_size", _("The log is smaller than tree_size."))
     if query.leaf_index >= query.tree_size:
         _refuse("leaf_index", _("leaf_index must be below tree_size."))
-    root, path = current_tree(query.tree_size).prove_inclusion(query.leaf_index, query.tree_size)
+    # tree_size was checked against the committed size: the tree of that size is complete
+    root, path = StoredTree(query.tree_size).prove_inclusion(query.leaf_index, query.tree_size)
     return {
         "leaf_index": query.leaf_index,
         "tree_size": query.tree_size,
@@ -153,7 +154,7 @@ def consistency_proof(request, query: Query[ConsistencyQuery]):
         _refuse("second", _("The log is smaller than second."))
     if query.first > query.second:
         _refuse("first", _("first must not be above second."))
-    first_root, second_root, proof = current_tree(query.second).prove_consistency(
+    first_root, second_root, proof = StoredTree(query.second).prove_consistency(
         query.first, query.second
     )
     return {
