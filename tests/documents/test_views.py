@@ -589,3 +589,29 @@ def test_recipients_are_only_organisations_the_sender_may_see(client):
     assert response.status_code == 422
     assert 'id="id_recipients_error"' in text_of(response)
     assert not Document.objects.filter(title="Письмо заявителю").exists()
+
+
+def test_an_operator_sends_a_notice_from_the_fund(client):
+    member_org, member_signer = org_with_signatory()
+    operator = FundOperatorFactory()
+    client_for(client, operator)
+    page = text_of(client.get(reverse("documents:create")))
+    assert f'value="{fund_organisation().pk}"' in page
+    data = {
+        "sender": str(fund_organisation().pk),
+        "title": "Уведомление о проверке отчёта",
+        "source": "template",
+        "template": "notice",
+        "body": "Отчёт принят к проверке.",
+        "recipients": member_org.inn,
+        **route_data([{"order": "1", "organisation": member_org.inn, "role": "user",
+                       "user_email": member_signer.email}]),
+    }  # fmt: skip
+    response = client.post(reverse("documents:create"), data)
+    assert response.status_code == 302, text_of(response)[:3000]
+    document = Document.objects.get(title="Уведомление о проверке отчёта")
+    assert (document.sender, document.doc_type) == (fund_organisation(), "notice")
+    assert document.steps.get().user == member_signer
+    # It is in the member's inbox, waiting for that person.
+    client.force_login(member_signer)
+    assert document.registration_number in text_of(client.get(reverse("documents:inbox")))
