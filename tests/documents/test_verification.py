@@ -320,3 +320,43 @@ def test_a_zip_without_a_document_is_refused(client, db):
     response = post(client, evidence=out.getvalue())
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "evidence"
+
+
+def _odd_manifest(files):
+    files["report.json"] = json.dumps(
+        {
+            "document": {"file": ["document.pdf"], "id": 5},
+            "signatures": [
+                {"kind": "enhanced", "file": ["x"], "covers": {"a": 1}, "log_index": [1]},
+                {"kind": "pades", "covers": "document.pdf", "timestamps": 5, "log_index": True},
+                {"kind": "simple", "covers": "nowhere", "covers_sha256": 7},
+                "not a signature",
+                7,
+            ],
+        }
+    ).encode()
+
+
+def _odd_log(files):
+    files["log/tree-head.json"] = json.dumps({"signed_data": 5, "signature": [], "tree_size": "x"})
+    name = next(n for n in files if n.startswith("log/inclusion-"))
+    files[name] = json.dumps({"leaf_index": 1, "audit_path": "zz", "leaf_input": 3}).encode()
+    files["timestamps/1.tsr"] = b"\x30\x03\x02\x01\x00"
+
+
+def _pdf_lookalike(files):
+    files["document.pdf"] = b"%PDF-1.7\nnot really a pdf\n%%EOF"
+    files["report.json"] = b"{not json"
+
+
+@pytest.mark.parametrize("change", [_odd_manifest, _odd_log, _pdf_lookalike])
+def test_malformed_packages_are_findings_not_server_errors(client, package_bytes, change):
+    response = post(client, evidence=rezip(package_bytes, change))
+    assert response.status_code == 200, response.content[:500]
+    assert response.json()["valid"] is False
+
+
+def test_a_file_that_only_looks_like_a_pdf_needs_its_signature(client, db):
+    response = post(client, document=b"%PDF-1.7\nnot really a pdf\n%%EOF")
+    assert response.status_code == 422, response.content[:500]
+    assert response.json()["errors"][0]["field"] == "signature"

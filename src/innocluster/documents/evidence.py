@@ -320,6 +320,10 @@ def _log_files(package: Package, indexes: list[int]) -> None:
     for index in indexes:
         entry = entries[index]
         root, path = tree.prove_inclusion(index, head.tree_size)
+        if root != bytes(head.root_hash):  # never hand out proofs that contradict the head
+            raise ledger.LogCorrupted(
+                f"the stored tree no longer gives the root of signed tree head {head.tree_size}"
+            )
         leaf_input = bytes(entry.leaf_input)
         proof = {
             "leaf_index": index,

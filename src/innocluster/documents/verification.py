@@ -163,6 +163,12 @@ def _pdf_reports(pdf: bytes, field: str = "document") -> list:
         raise ValidationFailed(
             [FieldError(field, e.message, e.code) for e in exc.errors], message=exc.message
         ) from None
+    except Exception:  # a file that only looks like a PDF: a finding, not a server error
+        from innocluster.pki.verify import VerificationReport
+
+        report = VerificationReport(kind="pades")
+        report.fail("malformed", _("The PDF cannot be read."))
+        return [report]
 
 
 def _finish(result: dict) -> dict:
@@ -234,8 +240,8 @@ class _Archive:
         self.budget = 8 * settings.DOCUMENT_MAX_BYTES
         self._cache: dict[str, bytes] = {}
 
-    def read(self, name: str | None) -> bytes | None:
-        if not name or name not in self.names:
+    def read(self, name) -> bytes | None:
+        if not isinstance(name, str) or name not in self.names:
             return None
         if name in self._cache:
             return self._cache[name]
@@ -312,7 +318,7 @@ def _check_tree_head(archive: _Archive) -> tuple[dict, dict | None]:
     try:
         signed = base64.b64decode(document.get("signed_data", ""), validate=True)
         signature = base64.b64decode(document.get("signature", ""), validate=True)
-    except (ValueError, binascii.Error):
+    except (ValueError, TypeError, binascii.Error):
         signed = signature = b""
     for name, expected in (("log/tree-head.bin", signed), ("log/tree-head.sig", signature)):
         data = archive.read(name)
@@ -430,7 +436,11 @@ def _check_timestamp(archive: _Archive, stamp: dict, cms_der: bytes | None, numb
     if status not in ("granted", "granted_with_mods") or not token:
         result["reasons"].append(_problem("not_granted", _("The response grants no timestamp.")))
         return result
-    value = signature_value(cms_der)
+    try:
+        value = signature_value(cms_der)
+    except Exception:
+        result["reasons"].append(_problem("no_signature", _("Its signature is missing.")))
+        return result
     digest = hashlib.sha256(value).hexdigest()
     if stamp.get("digest") and stamp["digest"] != digest:
         result["reasons"].append(
@@ -528,6 +538,10 @@ def verify_package(zip_bytes: bytes) -> dict:
             continue
         number = raw.get("number") if isinstance(raw.get("number"), int) else 0
         kind = raw.get("kind", "")
+        log_index = raw.get("log_index")
+        if not isinstance(log_index, int) or isinstance(log_index, bool):
+            log_index = None
+        raw = {**raw, "log_index": log_index}
         covers = raw.get("covers") if isinstance(raw.get("covers"), str) else None
         covered = archive.read(covers)
         extra = {
@@ -623,7 +637,7 @@ def verify_package(zip_bytes: bytes) -> dict:
         else:
             continue
         log_problems = _signature_log_checks(
-            entries.get(raw.get("log_index")),
+            entries.get(log_index),
             raw,
             covered,
             cms_der if kind == SignatureKind.ENHANCED else None,
@@ -636,9 +650,10 @@ def verify_package(zip_bytes: bytes) -> dict:
             from .evidence import pades_cms
 
             cms_der = pades_cms(covered)
-        sig["log_index"] = raw.get("log_index")
+        sig["log_index"] = log_index
         result["signatures"].append(sig)
-        for stamp in raw.get("timestamps") or []:
+        stamps = raw.get("timestamps")
+        for stamp in stamps if isinstance(stamps, list) else []:
             if isinstance(stamp, dict):
                 result["timestamps"].append(_check_timestamp(archive, stamp, cms_der, number))
     if not result["signatures"]:
