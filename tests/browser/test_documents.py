@@ -66,6 +66,7 @@ def test_member_makes_a_key_signs_in_the_browser_and_the_fund_countersigns(page)
     # My certificates: the key is made in the browser, only its public key is sent.
     page.goto("/documents/certificates/")
     assert page.locator("[data-signing-fallback]").is_hidden()
+    axe_check(page, "certificates page, enhanced")
     requests = []
     page.on(
         "request", lambda r: requests.append((r.url, r.post_data)) if r.method == "POST" else None
@@ -106,6 +107,7 @@ def test_member_makes_a_key_signs_in_the_browser_and_the_fund_countersigns(page)
     assert certificate.serial_hex in card.inner_text()
     document.refresh_from_db()
     assert document.status == "partly_signed"
+    axe_check(page, "document page with an enhanced signature")
 
     # The Fund's signatory countersigns; the document is signed.
     pytest.importorskip("innocluster.pki.pades", reason="the Fund's PAdES signer is not there yet")
@@ -120,6 +122,10 @@ def test_member_makes_a_key_signs_in_the_browser_and_the_fund_countersigns(page)
     assert document.status == "signed"
     assert page.locator(".doc-status-signed").first.is_visible()
     assert page.locator(".signature-card .verdict-valid").count() == 2
+    use_language(page, "en")
+    use_a11y(page, scheme="brown_on_beige", font_size="xlarge", images=False)
+    page.reload()
+    axe_check(page, "signed document page (en, brown on beige)")
 
 
 def test_a_key_from_another_browser_is_reported_clearly(page):

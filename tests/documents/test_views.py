@@ -615,3 +615,15 @@ def test_an_operator_sends_a_notice_from_the_fund(client):
     # It is in the member's inbox, waiting for that person.
     client.force_login(member_signer)
     assert document.registration_number in text_of(client.get(reverse("documents:inbox")))
+
+
+def test_in_flight_query_count_stays_flat(client, django_assert_max_num_queries):
+    org = MemberOrganisationFactory()
+    sent([(org, 1)])
+    client_for(client, FundOperatorFactory())
+    with django_assert_max_num_queries(20) as small:
+        client.get(reverse("documents:in_flight"))
+    for _ in range(15):
+        sent([(org, 1), (MemberOrganisationFactory(), 1)])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("documents:in_flight"))
