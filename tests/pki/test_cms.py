@@ -281,3 +281,62 @@ def test_certificates_in_and_the_ca_extensions(signer):
     dp = signer.certificate.extensions.get_extension_for_class(x509.CRLDistributionPoints)
     assert dp.value[0].full_name[0].value == ca.crl_url()
     assert ca.crl_url().endswith("/pki/crl.pem")
+
+
+def test_an_external_tsa_url_is_used_over_http(settings, signer):
+    """settings.TSA_URL: tokens come over RFC 3161 HTTP (here a local TSA answering with the
+    platform's authority, loaded before the server thread starts)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    authority = tsa.authority()
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            seen.append(self.headers["Content-Type"])
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            answer = authority.respond(body).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.end_headers()
+            self.wfile.write(answer)
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.TSA_URL = f"http://127.0.0.1:{server.server_address[1]}/tsa"
+        sig = cms.sign_detached(DOCUMENT, signer.key, signer.certificate, timestamp=True)
+        from innocluster.pki import pades
+        from innocluster.pki.verify import verify_cms
+
+        from .test_pades import make_pdf
+
+        pdf = pades.sign_pdf(make_pdf(), reason="external TSA")
+    finally:
+        server.shutdown()
+    assert seen and set(seen) == {"application/timestamp-query"}
+    report = verify_cms(DOCUMENT, sig)
+    assert report.valid and report.signing_time_source == "timestamp"
+    assert pades.verify_pdf(pdf)[0].valid
+
+
+def test_cert_req_false_leaves_the_tsa_certificate_out():
+    from asn1crypto import tsp
+
+    req = tsp.TimeStampReq(
+        {
+            "version": 1,
+            "message_imprint": {
+                "hash_algorithm": {"algorithm": "sha256"},
+                "hashed_message": b"\x02" * 32,
+            },
+            "cert_req": False,
+        }
+    )
+    answer = tsa.TimeStampResp.load(tsa.respond(req.dump()))
+    assert answer["status"]["status"].native == "granted"
+    assert not answer["time_stamp_token"]["content"]["certificates"].native

@@ -111,8 +111,14 @@ def init_ca(
             existing = _current_ca_row()
             if existing is not None:
                 return existing.certificate
-        key = ec.generate_private_key(ec.SECP256R1())
-        keystore.store_key(CA_KEY_NAME, key, replace=True)
+            # Two processes racing to initialise end up with one key (the key store's insert
+            # decides), so any root either of them makes verifies the other's signatures.
+            key = keystore.get_or_create_key(
+                CA_KEY_NAME, lambda: ec.generate_private_key(ec.SECP256R1())
+            )
+        else:
+            key = ec.generate_private_key(ec.SECP256R1())
+            keystore.store_key(CA_KEY_NAME, key, replace=True)
         name = x509.Name(
             [
                 x509.NameAttribute(NameOID.COMMON_NAME, common_name),
