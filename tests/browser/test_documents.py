@@ -139,6 +139,10 @@ def test_a_key_from_another_browser_is_reported_clearly(page):
     document = sent_pdf(org, with_fund=False)
     login(page, signer)
     page.goto(f"/documents/{document.pk}/")
+    # The certificate is marked as one whose key is elsewhere.
+    page.wait_for_function(
+        "document.querySelector('[data-signing-certificate] option').textContent.endsWith(')')"
+    )
     page.locator("[data-sign-in-browser]").click()
     page.locator("[data-signing-error]").wait_for(state="visible")
     assert page.locator("[data-signing-error]").get_attribute("role") == "alert"

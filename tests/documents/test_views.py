@@ -627,3 +627,10 @@ def test_in_flight_query_count_stays_flat(client, django_assert_max_num_queries)
         sent([(org, 1), (MemberOrganisationFactory(), 1)])
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("documents:in_flight"))
+
+
+def test_a_draft_is_not_in_the_recipients_inbox(client):
+    org, signer = org_with_signatory()
+    unsent = draft(parties=[org], title="Черновик")
+    page = text_of(client_for(client, signer).get(reverse("documents:inbox")))
+    assert unsent.registration_number not in page

@@ -183,7 +183,8 @@ def inbox(request):
     return _list_page(
         request,
         box="inbox",
-        documents=selectors.inbox(organisation),
+        # A draft is its sender's until it is sent, even when it already names the recipients.
+        documents=selectors.inbox(organisation).exclude(status=DocumentStatus.DRAFT),
         heading=_("Inbox"),
         organisation=organisation,
         organisations=organisations,

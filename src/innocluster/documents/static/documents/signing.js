@@ -317,17 +317,22 @@
     }
   }
 
-  async function preferCertificateWithKey(root, select) {
-    // Choose a certificate whose key is in this browser, if the first one's is not.
+  async function markCertificates(root, ui, select) {
+    // Say which certificates' keys this browser holds, and choose the first that it does.
     const userId = root.dataset.userId;
+    let chosen = false;
     for (const option of Array.from(select.options)) {
+      let record = null;
       try {
-        if (await loadKey(userId, option.value)) {
-          select.value = option.value;
-          return;
-        }
+        record = await loadKey(userId, option.value);
       } catch (error) {
         return;
+      }
+      if (record && !chosen) {
+        select.value = option.value;
+        chosen = true;
+      } else if (!record) {
+        option.textContent += " (" + ui.text("key-elsewhere") + ")";
       }
     }
   }
@@ -343,7 +348,7 @@
     if (!button || !select) {
       return;
     }
-    preferCertificateWithKey(root, select);
+    markCertificates(root, ui, select);
     button.addEventListener("click", () => signDocument(root, ui, button, select));
   }
 
