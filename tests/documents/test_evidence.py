@@ -78,11 +78,17 @@ def a_pdf(title: str = "Письмо о сотрудничестве") -> bytes:
     )
 
 
-def make_document(*, sign: bool = True, fund: bool = True, content: bytes | None = None):
+def make_document(
+    *,
+    sign: bool = True,
+    fund: bool = True,
+    content: bytes | dict | None = None,
+    media_type: str = "application/pdf",
+):
     """A member's letter to the Fund, signed by two of the member's people (one enhanced, one
     simple) and countersigned by the Fund, all through the documents services."""
     from innocluster.documents import services, signing
-    from innocluster.documents.choices import MediaType, StepRole
+    from innocluster.documents.choices import StepRole
     from innocluster.documents.fund import add_fund_signatory, fund_organisation
     from innocluster.documents.services import StepSpec
     from innocluster.pki.cms import sign_detached
@@ -101,7 +107,7 @@ def make_document(*, sign: bool = True, fund: bool = True, content: bytes | None
         sender=organisation,
         parties=[fund_organisation()],
         content=content if content is not None else a_pdf(),
-        media_type=MediaType.PDF,
+        media_type=media_type,
         actor=member,
         file_name="letter.pdf",
     )
@@ -564,3 +570,26 @@ def test_the_readmes_inclusion_checker_passes_and_a_changed_proof_fails(package)
     assert not rfc9162_included(proof, root)
     result = subprocess.run(command, cwd=package, capture_output=True, text=True, check=False)
     assert result.returncode == 1
+
+
+def test_a_json_document_ships_as_document_json_and_verifies_with_openssl(client, db, tmp_path):
+    need("openssl")
+    signed = make_document(
+        fund=False,
+        content={"kind": "application", "amount_kopecks": 150000000, "title": "Заявка"},
+        media_type="application/json",
+    )
+    root = unpack(download(client, signed.document, signed.member), tmp_path)
+    assert json.loads((root / "document.json").read_text())["title"] == "Заявка"
+    assert not list(root.glob("versions/*"))
+    commands = readme_commands((root / "README.txt").read_text(), "openssl", "cms -verify")
+    assert commands and all("-content document.json" in c for c in commands)
+    (root / "ca-crl.pem").write_bytes(
+        (root / "ca.pem").read_bytes() + (root / "crl.pem").read_bytes()
+    )
+    for command in commands:
+        result = run(command, root)
+        assert result.returncode == 0, (command, result.stderr)
+    readme = (root / "README.txt").read_text()
+    assert "There are no signatures inside the PDF (PAdES)." in readme
+    assert "pdfsig -dump" not in readme
