@@ -634,3 +634,12 @@ def test_a_draft_is_not_in_the_recipients_inbox(client):
     unsent = draft(parties=[org], title="Черновик")
     page = text_of(client_for(client, signer).get(reverse("documents:inbox")))
     assert unsent.registration_number not in page
+
+
+def test_new_document_is_offered_only_to_people_who_may_send(client, member):
+    org, signer, document = member
+    create_url = reverse("documents:create")
+    assert create_url in text_of(client_for(client, signer).get(reverse("documents:inbox")))
+    viewer = person(org, "viewer")
+    client.force_login(viewer)
+    assert create_url not in text_of(client.get(reverse("documents:inbox")))

@@ -166,7 +166,6 @@ def _list_page(request, *, box: str, documents, heading: str, organisation=None,
             "filter_query": urlencode(params),
             "organisation": organisation,
             "organisations": organisations,
-            "may_create": bool(_sending_organisations(request.user)),
         },
         status=status,
     )

@@ -107,3 +107,15 @@ def certificate_name(issued) -> str:
     except Exception:  # an unreadable certificate still has its stored subject
         return issued.subject
     return ", ".join(str(name) for name in names) or issued.subject
+
+
+@register.simple_tag
+def may_create_documents(user) -> bool:
+    """Whether ``user`` may send documents for some organisation (the Fund's staff: the Fund)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_fund_staff:
+        return True
+    from ..permissions import MANAGING_ROLES
+
+    return user.organisation_roles.filter(role__in=MANAGING_ROLES).exists()
