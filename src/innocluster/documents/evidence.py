@@ -161,6 +161,8 @@ class Package:
     version_paths: dict[int, str] = field(default_factory=dict)
     proofs: list[LogProof] = field(default_factory=list)
     tree_head: dict | None = None
+    # The certificates the tokens were signed with (PEM by DER), in order of appearance.
+    tsa_certificates: dict[bytes, bytes] = field(default_factory=dict)
 
     def add(self, path: str, data: bytes) -> str:
         self.files[path] = data
@@ -224,7 +226,35 @@ def _timestamps(package: Package, entry: SignatureEntry, cms_der: bytes, ca_pem:
         except Exception:  # a token the platform accepted but cannot parse: still shipped
             gen_time = None
         path = package.add(f"timestamps/{name}.tsr", tsa.as_response(token))
+        _collect_tsa_certificates(package, token)
         entry.timestamps.append(TimestampFile(path, digest, _iso(gen_time)))
+
+
+def _collect_tsa_certificates(package: Package, token: bytes) -> None:
+    """certs/tsa.pem holds the certificates the tokens themselves carry (the TSA's certificate
+    at the time of stamping), or the TSA's current one for tokens that carry none."""
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from innocluster.pki.cms import certificates_in
+
+    found = []
+    try:
+        for certificate in certificates_in(token):
+            try:
+                usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+            except x509.ExtensionNotFound:
+                continue
+            if ExtendedKeyUsageOID.TIME_STAMPING in usage.value:
+                found.append(certificate)
+    except Exception:  # an odd token: fall back to the TSA's own certificate
+        found = []
+    if not found:
+        from innocluster.pki.tsa import tsa_certificate
+
+        found = [tsa_certificate()]
+    for certificate in found:
+        der = certificate.public_bytes(serialization.Encoding.DER)
+        package.tsa_certificates.setdefault(der, _pem(der))
 
 
 def _signature_files(package: Package, entry: SignatureEntry, ca_pem: bytes) -> None:
@@ -367,10 +397,8 @@ def gather(document) -> Package:
         package.signatures.append(entry)
     package.add("ca.pem", ca_pem)
     package.add("crl.pem", ca.crl_pem())
-    if any(e.timestamps for e in package.signatures):
-        from innocluster.pki.tsa import tsa_certificate
-
-        package.add("certs/tsa.pem", tsa_certificate().public_bytes(serialization.Encoding.PEM))
+    if package.tsa_certificates:
+        package.add("certs/tsa.pem", b"".join(package.tsa_certificates.values()))
     _log_files(package, _log_indexes(document, signatures))
     simple = [e for e in package.signatures if e.kind == SignatureKind.SIMPLE]
     if simple:
