@@ -63,3 +63,16 @@ def ca_file(db, tmp_path) -> Path:
     path = tmp_path / "ca.pem"
     path.write_bytes(ca.ca_pem())
     return path
+
+
+@pytest.fixture(autouse=True)
+def _cyrillic_names_are_fine():
+    """The Fund's 38-character Russian name is over 64 UTF-8 bytes, which X.520 allows (it counts
+    characters); cryptography's warning about it is noise here, as in production."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Attribute's length must be", category=UserWarning
+        )
+        yield

@@ -120,3 +120,25 @@ def test_a_pdf_over_the_size_limit_is_refused(settings):
 
 def test_an_unsigned_pdf_has_no_reports():
     assert pades.verify_pdf(make_pdf()) == []
+
+
+def test_an_incremental_update_that_rewrites_the_page_is_pdf_modified():
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    signed = pades.sign_pdf(make_pdf(), reason="Approved")
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    page_ref = writer.root["/Pages"]["/Kids"][0]
+    page = page_ref.get_object()
+    stream = generic.StreamObject(
+        stream_data=b"BT /F1 24 Tf 72 720 Td (Forged amount: 1 000 000) Tj ET"
+    )
+    page["/Contents"] = writer.add_object(stream)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    reports = pades.verify_pdf(out.getvalue())
+    assert reports[0].intact  # the signed bytes are untouched...
+    assert "pdf_modified" in reports[0].codes and not reports[0].valid  # ...but the page is not

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import pytest
@@ -30,6 +31,7 @@ def test_a_good_cades_t_signature_is_valid_with_the_timestamp_time(signer, user)
     assert report.intact and report.trusted
     assert report.signing_time_source == "timestamp"
     assert report.timestamp.valid and "Time-Stamping" in report.timestamp.tsa
+    assert report.timestamp.hash == hashlib.sha256(cms.signature_value(sig)).hexdigest()
     assert report.revocation.status == "good"
     assert report.revocation.source == "crl:platform"
     assert report.signer.email == user.email

@@ -98,6 +98,7 @@ class TimestampInfo:
     tsa: str = ""
     valid: bool = False
     hash_algorithm: str = ""
+    hash: str = ""  # the stamped message imprint, hex (a hash of the signature value)
     serial: str = ""
     policy: str = ""
 
@@ -863,6 +864,7 @@ def check_timestamp(
         tst = tsp.TSTInfo.load(tparsed.econtent)
         info.time = tst["gen_time"].native
         info.hash_algorithm = tst["message_imprint"]["hash_algorithm"]["algorithm"].native
+        info.hash = tst["message_imprint"]["hashed_message"].native.hex()
         info.serial = format(tst["serial_number"].native, "x")
         info.policy = tst["policy"].dotted
         tsa_cert = tparsed.signer_crypto
