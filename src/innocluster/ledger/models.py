@@ -86,14 +86,13 @@ class LogNode(models.Model):
 
 
 class LogState(models.Model):
-    """The log as it stands: its size and the hashes of the complete subtrees of its right edge
-    (``merkle.perfect_parts(0, size)``, 32 bytes each, left to right). One row, locked by every
-    append: the lock keeps indexes gap-free and single, and the edge lets an append compute its
-    new nodes without reading any."""
+    """The log's committed size. One row, locked by every append: the lock keeps indexes
+    gap-free and single, and lets a batch take many at once. Kept to a number on purpose: it is
+    rewritten by every append, and a small row stays cheap to rewrite (PostgreSQL's HOT
+    updates); the right edge an append needs is read from the nodes."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     size = models.BigIntegerField(_("size"), default=0)
-    frontier = models.BinaryField(_("right edge"), default=b"")
 
     class Meta:
         verbose_name = _("log state")

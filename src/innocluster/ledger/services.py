@@ -65,39 +65,38 @@ class NewEntry:
 # --------------------------------------------------------------------------- appending
 
 
-def _locked_state() -> tuple[int, list[bytes]]:
-    """The log's size and right edge, its state row locked until the transaction ends. Every
-    append takes this lock first: indexes come out gap-free and single, as from a locked
-    counter, and the edge is all an append needs to compute the nodes it completes."""
+def _locked_state(whole_edge: bool) -> tuple[int, list[bytes]]:
+    """The log's size, its state row locked until the transaction ends, and the hashes of the
+    right edge's complete subtrees (``perfect_parts(0, size)``, left to right) that an append
+    will combine with: all of them for a batch; for one entry only the smallest ones, as many
+    as its index ends in 1 bits (none, half the time). Every append takes this lock first:
+    indexes come out gap-free and single, as from a locked counter."""
     with connection.cursor() as cursor:
-        state = store.read_state(cursor, lock=True)
-    if state is None:
-        # The first append ever, or the tables were emptied (tests): build the state from what
-        # is stored. Two processes racing here both insert; get_or_create reads the winner's.
+        size = store.read_state(cursor, lock=True)
+    if size is None:
+        # The first append ever, or the tables were emptied (tests): the size is what is
+        # stored. Two processes racing here both insert; get_or_create reads the winner's.
         top = LogEntry.objects.aggregate(top=Max("index"))["top"]
-        size = 0 if top is None else top + 1
-        parts = perfect_parts(0, size)
-        hashes = fetch_parts(parts)
         LogState.objects.get_or_create(
-            pk=STATE_ID,
-            defaults={"size": size, "frontier": b"".join(hashes[p] for p in parts)},
+            pk=STATE_ID, defaults={"size": 0 if top is None else top + 1}
         )
         with connection.cursor() as cursor:
-            state = store.read_state(cursor, lock=True)
-        assert state is not None
-    size, edge = state
-    frontier = [edge[i : i + 32] for i in range(0, len(edge), 32)]
-    if len(frontier) != size.bit_count() or len(edge) != 32 * len(frontier):
-        raise LogCorrupted(_("the stored right edge does not fit the log's size"))
-    return size, frontier
+            size = store.read_state(cursor, lock=True)
+        assert size is not None
+    parts = perfect_parts(0, size)
+    if not whole_edge:
+        ones = (size ^ (size + 1)).bit_length() - 1  # the trailing 1 bits of the new index
+        parts = parts[len(parts) - ones :] if ones else []
+    hashes = fetch_parts(parts) if parts else {}
+    return size, [hashes[part] for part in parts]
 
 
-def _append(items: Iterable[NewEntry], now=None) -> tuple[int, list[tuple]]:
+def _append(items: Iterable[NewEntry], now=None, single=False) -> tuple[int, list[tuple]]:
     """Append ``items``; returns the first index and the entry rows written."""
     appended_at = connection.ops.adapt_datetimefield_value(now or timezone.now())
     sha256 = hashlib.sha256
     with transaction.atomic():
-        first, frontier = _locked_state()
+        first, frontier = _locked_state(whole_edge=not single)
         rows: list[tuple] = []
         nodes: list[tuple[int, bytes]] = []
         index = first
@@ -127,7 +126,7 @@ def _append(items: Iterable[NewEntry], now=None) -> tuple[int, list[tuple]]:
             with connection.cursor() as cursor:
                 store.insert_entries(cursor, rows)
                 store.insert_nodes(cursor, nodes)
-                store.write_state(cursor, index, b"".join(frontier))
+                store.write_state(cursor, index)
     return first, rows
 
 
@@ -146,7 +145,9 @@ def append_entry(
     exists exactly when the change does. Indexes come from the locked log state: no gaps, no
     twins. The complete subtrees it finishes are stored in the same transaction."""
     now = timezone.now()
-    _first, [row] = _append([NewEntry(kind, payload, object_type, str(object_id))], now)
+    _first, [row] = _append(
+        [NewEntry(kind, payload, object_type, str(object_id))], now, single=True
+    )
     index, kind, object_type, object_id, leaf_input, value, _at = row
     entry = LogEntry(
         index=index,

@@ -36,8 +36,8 @@ def _sql(vendor: str) -> dict[str, str]:
     names = ", ".join(q(c) for c in _ENTRY_COLUMNS)
     marks = ", ".join(["%s"] * len(_ENTRY_COLUMNS))
     return {
-        "read_state": f"SELECT {q('size')}, {q('frontier')} FROM {state} WHERE {q('id')} = %s",
-        "write_state": f"UPDATE {state} SET {q('size')} = %s, {q('frontier')} = %s WHERE {q('id')} = %s",
+        "read_state": f"SELECT {q('size')} FROM {state} WHERE {q('id')} = %s",
+        "write_state": f"UPDATE {state} SET {q('size')} = %s WHERE {q('id')} = %s",
         "entries": f"INSERT INTO {entries} ({names}) VALUES ",
         "entry_marks": f"({marks})",
         "nodes": f"INSERT INTO {nodes} ({q('key')}, {q('hash')}) VALUES ",
@@ -47,20 +47,20 @@ def _sql(vendor: str) -> dict[str, str]:
     }
 
 
-def read_state(cursor, lock: bool) -> tuple[int, bytes] | None:
-    """``(size, right edge)`` of the log, or None if the state row is missing; ``lock`` holds
-    the row until the transaction ends (PostgreSQL; SQLite's write transaction already does)."""
+def read_state(cursor, lock: bool) -> int | None:
+    """The log's size, or None if the state row is missing; ``lock`` holds the row until the
+    transaction ends (PostgreSQL; SQLite's write transaction already does)."""
     db = cursor.db
     sql = _sql(db.vendor)["read_state"]
     if lock and db.features.has_select_for_update:
         sql += " FOR UPDATE"
     cursor.execute(sql, [STATE_ID])
     row = cursor.fetchone()
-    return None if row is None else (row[0], bytes(row[1]))
+    return None if row is None else row[0]
 
 
-def write_state(cursor, size: int, frontier: bytes) -> None:
-    cursor.execute(_sql(cursor.db.vendor)["write_state"], [size, frontier, STATE_ID])
+def write_state(cursor, size: int) -> None:
+    cursor.execute(_sql(cursor.db.vendor)["write_state"], [size, STATE_ID])
 
 
 def insert_entries(cursor, rows: Sequence[tuple]) -> None:
@@ -111,5 +111,4 @@ def select_hashes(leaves: Sequence[int], node_keys: Sequence[int]) -> dict[int, 
 def stored_size() -> int | None:
     """The committed size of the log from its state row (None if the row is missing)."""
     with connection.cursor() as cursor:
-        state = read_state(cursor, lock=False)
-    return None if state is None else state[0]
+        return read_state(cursor, lock=False)
