@@ -329,3 +329,14 @@ def test_the_worker_signs_tree_heads_periodically(settings):
     call_command("worker", batch=True, no_startup_delay=True, verbosity=0)
     head = latest_signed_tree_head()
     assert head is not None and head.tree_size == 5
+
+
+def test_a_log_cut_below_its_signed_head_is_not_served_as_fine(client):
+    fill(6)
+    sign_tree_head()
+    LogEntry.objects.filter(index__gte=4).delete()
+    LogState.objects.update(size=4)
+    response = client.get("/api/v1/log/tree-head")
+    assert response.status_code == 500 and response.json()["code"] == "log_corrupted"
+    _size, problems = verify_log()
+    assert (6, "head_beyond") in [(p.position, p.code) for p in problems]

@@ -23,7 +23,7 @@ from .sth import SIGNATURE_ALGORITHM
 from .tree import StoredTree
 
 router = Router(tags=["transparency log"])
-ERRORS = {400: Problem, 404: Problem, 422: Problem}
+ERRORS = {400: Problem, 404: Problem, 422: Problem, 500: Problem}  # 500: log_corrupted
 MAX_ENTRIES_PER_CALL = 1000
 
 
@@ -168,7 +168,7 @@ def consistency_proof(request, query: Query[ConsistencyQuery]):
 
 @router.get(
     "/log/tree-head",
-    response={200: SignedTreeHeadOut, **ERRORS, 500: Problem},
+    response={200: SignedTreeHeadOut, **ERRORS},
     summary="Signed tree head",
     description=(
         "The latest signed tree head (RFC 6962 §3.5), as the JSON a member keeps. If the log grew "

@@ -286,11 +286,13 @@ def current_signed_tree_head(min_interval: float | None = None) -> TreeHead:
     if min_interval is None:
         min_interval = float(getattr(settings, "LOG_TREE_HEAD_MIN_INTERVAL", 1))
     latest = latest_signed_tree_head()
-    if latest is not None and latest.tree_size >= log_size():
-        return latest
-    if latest is not None and _now_ms() - latest.timestamp < min_interval * 1000:
-        return latest
-    return sign_tree_head()
+    if latest is not None:
+        size = log_size()
+        if latest.tree_size == size:
+            return latest
+        if latest.tree_size < size and _now_ms() - latest.timestamp < min_interval * 1000:
+            return latest
+    return sign_tree_head()  # refuses a log smaller than its signed head
 
 
 def tree_head_document(head: TreeHead) -> dict:
