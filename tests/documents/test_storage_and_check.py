@@ -109,3 +109,23 @@ def test_versions_and_signatures_cannot_be_rewritten_through_the_models():
     signature.content_sha256 = "0" * 64
     with pytest.raises(ValueError):
         signature.save()
+
+
+def test_check_finds_a_stored_cms_that_no_longer_matches_its_version():
+    from innocluster.documents.models import Signature
+    from innocluster.documents.signing import sign_enhanced
+
+    from .pki_helpers import platform_signer
+
+    org, user = org_with_signatory()
+    signer = platform_signer(user, org)
+    document = sent([(org, 1)])
+    data = storage.get(document.current_version.sha256)
+    signature = sign_enhanced(
+        document, user, signer.sign(data), version_sha256=document.current_version.sha256
+    )
+    assert run_check()[0] == 0
+    Signature.objects.filter(pk=signature.pk).update(cms_der=signer.sign(b"other"))
+    code, _out, err = run_check()
+    assert code == 1
+    assert f"signature {signature.pk}: no longer matches the bytes of version 1" in err

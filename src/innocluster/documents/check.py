@@ -65,10 +65,11 @@ def check_document(document: Document) -> list[Problem]:
     versions = list(document.versions.order_by("number"))
     if document.current_version_id not in {v.pk for v in versions}:
         problem("current version", "is missing")
+    content: dict = {}  # version id -> its bytes, when they are intact
     for version in versions:
         position = f"version {version.number}"
         try:
-            storage.get(version.sha256)
+            content[version.pk] = storage.get(version.sha256)
         except storage.ContentCorrupted as exc:
             problem(position, str(exc))
         except ValueError:
@@ -82,6 +83,9 @@ def check_document(document: Document) -> list[Problem]:
         position = f"signature {signature.pk}"
         if signature.content_sha256 != signature.version.sha256:
             problem(position, "covers other bytes than its version")
+        data = content.get(signature.version_id)
+        if data is not None and not _intact(signature, data):
+            problem(position, f"no longer matches the bytes of version {signature.version.number}")
         expect_entry(
             position,
             signature.ledger_index,
@@ -126,6 +130,25 @@ def check_document(document: Document) -> list[Problem]:
             version_sha256=receipt.version.sha256,
         )
     return problems
+
+
+def _intact(signature, data: bytes) -> bool:
+    """Whether the signature's cryptography still matches the version's bytes (not whether its
+    certificate is still trusted: that is the verification report's business)."""
+    from .choices import SignatureKind
+
+    if signature.kind == SignatureKind.SIMPLE:
+        return True  # a simple signature is the logged hash, checked above
+    if signature.kind == SignatureKind.PADES:
+        from innocluster.pki.pades import verify_pdf
+
+        reports = verify_pdf(data)
+        return bool(reports) and all(r.intact for r in reports)
+    if not signature.cms_der:
+        return False
+    from innocluster.pki.verify import verify_cms
+
+    return verify_cms(data, bytes(signature.cms_der)).intact
 
 
 def _expected_status(status: str, steps: list[str]) -> str | None:
