@@ -46,12 +46,13 @@ def perfect_parts(start: int, end: int) -> list[tuple[int, int]]:
     subtree of level h at position p covers leaves [p * 2**h, (p + 1) * 2**h)."""
     parts: list[tuple[int, int]] = []
     n, offset = end - start, start
-    for level in range(n.bit_length() - 1, -1, -1):
-        if n >> level & 1:
-            if offset & ((1 << level) - 1):
-                raise ValueError(f"range [{start}, {end}) is not one RFC 6962 ever hashes")
-            parts.append((level, offset >> level))
-            offset += 1 << level
+    while n > 0:  # one step per 1 bit of the size, largest first
+        level = n.bit_length() - 1
+        if offset & ((1 << level) - 1):
+            raise ValueError(f"range [{start}, {end}) is not one RFC 6962 ever hashes")
+        parts.append((level, offset >> level))
+        offset += 1 << level
+        n -= 1 << level
     return parts
 
 
