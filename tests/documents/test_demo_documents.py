@@ -112,7 +112,8 @@ def test_letters_in_every_state_and_the_director_can_countersign(var_dir):
         for role, creds in credentials(var_dir)["users"].items()
     }
     made = documents_demo.run(accounts, list(special_organisations()), agreements=4, letters=10)
-    assert made.letters == 10 - 2  # the first two came with `demo`
+    assert made.letters == 10  # a demo of 20 organisations has no letters of its own
+    assert documents_demo.sizes_for(300) == (20, 10) and documents_demo.sizes_for(20) == (2, 0)
     letters = Document.objects.filter(links__object_type=documents_demo.LETTER_LINK)
     assert letters.count() == 10
     states = Counter(letters.values_list("status", flat=True))

@@ -42,11 +42,13 @@ from .services import PartySpec, StepSpec, reject
 from .signing import countersign_as_fund, sign_enhanced
 
 AGREEMENTS = 20
-# A smaller demo gets fewer documents: about one member in fifteen gets a signed agreement and one
-# in thirty a letter (the default 300 organisations: 20 and 10). Every signature is verified as it
-# is accepted, which is most of the time these take (see docs in run()).
+# A smaller demo gets fewer documents: about one organisation in fifteen gets a signed agreement
+# and one in thirty a letter (the default 300 organisations: 20 and 10); a quick demo of fewer
+# than 100 only the two special organisations' agreements. Every signature is verified as it is
+# accepted, which is most of the time these take.
 ORGANISATIONS_PER_AGREEMENT = 15
 ORGANISATIONS_PER_LETTER = 30
+LETTERS_FROM = 100
 LETTER_LINK = "demo.letter"
 EMAIL_DOMAIN = "demo.innocluster.local"
 
@@ -218,7 +220,9 @@ def _letter(spec, orgs, operator, director, signatories) -> bool:
 def sizes_for(organisations: int) -> tuple[int, int]:
     """How many signed agreements and letters a demo of ``organisations`` gets."""
     agreements = min(AGREEMENTS, max(2, organisations // ORGANISATIONS_PER_AGREEMENT))
-    letters = min(len(LETTERS), max(2, organisations // ORGANISATIONS_PER_LETTER))
+    letters = 0
+    if organisations >= LETTERS_FROM:
+        letters = min(len(LETTERS), organisations // ORGANISATIONS_PER_LETTER)
     return agreements, letters
 
 
