@@ -2,6 +2,7 @@
 inside its transaction. Runs on the file database a deployment uses (SQLite in WAL mode, or the
 PostgreSQL test database)."""
 
+import atexit
 import json
 import os
 import shutil
@@ -34,6 +35,7 @@ def _sqlite_template() -> Path:
                 capture_output=True,
             )
         _TEMPLATE = path
+        atexit.register(shutil.rmtree, path.parent, True)
     return _TEMPLATE
 
 

@@ -612,3 +612,22 @@ def record_read(document: Document, reader) -> list[Receipt]:
             if receipt is not None:
                 made.append(receipt)
     return made
+
+
+_SIGNING_USE_CASES = {
+    "sign_simple",
+    "sign_enhanced",
+    "prepare_browser_signature",
+    "complete_browser_signature",
+    "countersign_as_fund",
+}
+
+
+def __getattr__(name: str):
+    """The signing use cases live in signing.py (which builds on this module); they are reachable
+    from here too, so callers find every documents use case in ``services``."""
+    if name in _SIGNING_USE_CASES:
+        from . import signing
+
+        return getattr(signing, name)
+    raise AttributeError(name)
