@@ -134,6 +134,8 @@
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json, application/problem+json",
+          // The API answers in the browser's language; ask for the page's instead.
+          "Accept-Language": document.documentElement.lang || "ru",
           "X-CSRFToken": csrfToken,
         },
         body: JSON.stringify(body),
