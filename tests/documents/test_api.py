@@ -301,3 +301,29 @@ def test_list_filters_are_validated_and_applied():
     by_words = client.get("/api/v1/documents?q=гранте").json()
     assert by_words["count"] == 1
     assert client.get(f"/api/v1/documents?organisation={org.pk}").json()["count"] == 2
+
+
+def test_a_deadline_without_time_zone_is_moscow_time_and_odd_json_is_no_500():
+    sender = MemberOrganisationFactory()
+    editor = person(sender, "editor")
+    org, _ = org_with_signatory()
+    body = create_body(sender, org, deadline="2099-03-01T18:00:00")
+    response = post(client_for(editor), "/api/v1/documents", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["route"][0]["deadline"].startswith("2099-03-01T15:00:00")  # UTC
+    past = post(
+        client_for(editor),
+        "/api/v1/documents",
+        create_body(sender, org, deadline="2001-01-01T00:00:00"),
+    )
+    assert past.status_code == 422 and past.json()["errors"][0]["field"] == "route.0.deadline"
+    deep = client_for(editor).post(
+        "/api/v1/documents",
+        json.dumps(create_body(sender, org, content=None))[:-1]
+        + ', "content": '
+        + "[" * 5000
+        + "]" * 5000
+        + "}",
+        content_type="application/json",
+    )
+    assert deep.status_code in (400, 422), deep.content

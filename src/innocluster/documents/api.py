@@ -71,7 +71,7 @@ def _person(request) -> User:
 
 def _b64(value: str, field: str) -> bytes:
     try:
-        return base64.b64decode((value or "").strip(), validate=True)
+        return base64.b64decode("".join((value or "").split()), validate=True)
     except (binascii.Error, ValueError):
         raise ValidationFailed(
             [FieldError(field, _("Must be base64-encoded bytes."), "invalid_base64")]

@@ -80,11 +80,19 @@ def _as_party(value) -> PartySpec:
 
 
 def _as_step(value) -> StepSpec:
-    if isinstance(value, StepSpec):
-        return value
     if isinstance(value, Organisation):
-        return StepSpec(value)
-    return StepSpec(**value)
+        value = StepSpec(value)
+    elif not isinstance(value, StepSpec):
+        value = StepSpec(**value)
+    value.deadline = _aware(value.deadline)
+    return value
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A deadline without a time zone is Moscow time (what people write)."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment, MOSCOW)
+    return moment
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -468,6 +476,7 @@ def send_for_signature(
     if not allowed:
         raise NotPermitted(why)
     specs = [_as_step(s) for s in route]
+    deadline = _aware(deadline)
     errors = []
     if not specs:
         errors.append(

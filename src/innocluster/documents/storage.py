@@ -69,13 +69,13 @@ def prepare_content(content: bytes | dict | list, media_type: str, field: str = 
         if isinstance(content, bytes | bytearray):
             try:
                 content = json.loads(bytes(content).decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):
                 raise ValidationFailed(
                     [FieldError(field, _("The content is not valid UTF-8 JSON."), "invalid_json")]
                 ) from None
         try:
             data = canonical_json(content)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             raise ValidationFailed(
                 [FieldError(field, _("The content cannot be written as JSON."), "invalid_json")]
             ) from None
