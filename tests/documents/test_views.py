@@ -175,6 +175,7 @@ def test_documents_in_flight_for_operators_overdue_first(client):
     operator = FundOperatorFactory()
     page = text_of(client_for(client, operator).get(reverse("documents:in_flight")))
     assert page.index(late.registration_number) < page.index(on_time.registration_number)
+    assert org.name in page  # whom they wait for
     assert finished.registration_number not in page
     member_user = person(org, "signatory")
     client.force_login(member_user)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Exists, Min, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -113,7 +113,8 @@ def _pending_steps():
 
 def _list_rows(organisation=None):
     """How a list row is read: the sender and content in the same query, the nearest deadline of
-    a pending step, whether it is past, and whether ``organisation`` must sign now."""
+    a pending step, whether it is past, whether ``organisation`` must sign now, and (one more
+    query for the whole page) who the document waits for."""
     now = timezone.now()
     rows = Document.objects.select_related("sender", "current_version").annotate(
         next_deadline=Min("steps__deadline", filter=Q(steps__status=StepStatus.PENDING)),
@@ -121,7 +122,10 @@ def _list_rows(organisation=None):
     )
     if organisation is not None:
         rows = rows.annotate(our_turn=Exists(_pending_steps().filter(organisation=organisation)))
-    return rows
+    pending = SigningStep.objects.filter(status=StepStatus.PENDING).select_related("organisation")
+    return rows.prefetch_related(
+        Prefetch("steps", queryset=pending.order_by("order", "id"), to_attr="pending_steps")
+    )
 
 
 def _filtered(queryset, form: DocumentFilterForm):
