@@ -203,3 +203,27 @@ def test_a_signature_already_timestamped_by_the_signer_keeps_its_one_timestamp()
     )
     assert bytes(signature.cms_der) == cms_der
     assert len(timestamp_tokens(bytes(signature.cms_der))) == 1
+
+
+def test_an_expired_browser_preparation_is_refused():
+    import datetime as dt
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from django.utils import timezone
+
+    from innocluster.documents.models import PreparedSignature
+
+    org, user = org_with_signatory()
+    signer = platform_signer(user, org)
+    document = sent([(org, 1)])
+    prepared = prepare_browser_signature(document, user, signer.row.serial_hex)
+    PreparedSignature.objects.filter(pk=prepared.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    der = signer.key.sign(bytes(prepared.signed_attributes), ec.ECDSA(hashes.SHA256()))
+    before = counts()
+    with pytest.raises(ValidationFailed) as caught:
+        complete_browser_signature(prepared.pk, user, der)
+    assert caught.value.errors[0].code == "expired"
+    assert counts() == before
