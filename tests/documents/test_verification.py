@@ -325,7 +325,7 @@ def test_a_zip_without_a_document_is_refused(client, db):
 def _odd_manifest(files):
     files["report.json"] = json.dumps(
         {
-            "document": {"file": ["document.pdf"], "id": 5},
+            "document": {"file": ["document.pdf"], "id": 5, "registration_number": {"x": 1}},
             "signatures": [
                 {"kind": "enhanced", "file": ["x"], "covers": {"a": 1}, "log_index": [1]},
                 {"kind": "pades", "covers": "document.pdf", "timestamps": 5, "log_index": True},

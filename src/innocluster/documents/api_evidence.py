@@ -34,7 +34,7 @@ class VerificationOut(Schema):
     timestamps: list[dict] = []
     log: dict | None = None
     problems: list[dict] = []
-    registration_number: str | None = None
+    claimed_registration_number: str | None = None
 
 
 @router.get(

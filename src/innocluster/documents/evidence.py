@@ -211,7 +211,7 @@ def _signer_slug(signature) -> str:
     return slug(signature.organisation.name_ru, fallback=f"inn-{signature.organisation.inn}")
 
 
-def _timestamps(package: Package, entry: SignatureEntry, cms_der: bytes, ca_pem: bytes) -> None:
+def _timestamps(package: Package, entry: SignatureEntry, cms_der: bytes) -> None:
     from innocluster.pki import cms as pki_cms
     from innocluster.pki import tsa
 
@@ -275,7 +275,7 @@ def _signature_files(package: Package, entry: SignatureEntry, ca_pem: bytes) -> 
     if certificate_der:
         entry.certificate = package.add(f"certs/{base}.pem", _pem(certificate_der) + ca_pem)
     if cms_der:
-        _timestamps(package, entry, cms_der, ca_pem)
+        _timestamps(package, entry, cms_der)
 
 
 def pades_cms(pdf: bytes) -> bytes | None:

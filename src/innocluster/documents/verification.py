@@ -290,7 +290,7 @@ def _default_manifest(archive: _Archive) -> dict:
     return {"document": {"file": root}, "signatures": signatures, "log": {}}
 
 
-def _log_entries_by_index(archive: _Archive, head: dict | None) -> dict[int, dict]:
+def _log_entries_by_index(archive: _Archive) -> dict[int, dict]:
     entries = {}
     for name in sorted(archive.names):
         if name.startswith("log/inclusion-") and name.endswith(".json"):
@@ -515,10 +515,12 @@ def verify_package(zip_bytes: bytes) -> dict:
             "evidence", _("The archive holds no document.pdf or document.json."), "no_document"
         )
     document_id = doc_meta.get("id") if isinstance(doc_meta.get("id"), str) else None
+    claimed = doc_meta.get("registration_number")
     result: dict = {
         "mode": "package",
         "document": _document_info(content, doc_file),
-        "registration_number": doc_meta.get("registration_number"),
+        # What the package says; the platform's own record is document.registration_number.
+        "claimed_registration_number": claimed if isinstance(claimed, str) else None,
         "signatures": [],
         "timestamps": [],
         "problems": problems,
@@ -526,7 +528,7 @@ def verify_package(zip_bytes: bytes) -> dict:
     head_info, head = _check_tree_head(archive)
     entries = {
         index: {**_check_entry(item["file"], item["proof"], head, document_id)}
-        for index, item in _log_entries_by_index(archive, head).items()
+        for index, item in _log_entries_by_index(archive).items()
     }
     result["log"] = {
         "tree_head": head_info,
