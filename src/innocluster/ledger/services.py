@@ -65,14 +65,13 @@ class NewEntry:
 # --------------------------------------------------------------------------- appending
 
 
-def _locked_state(whole_edge: bool) -> tuple[int, list[bytes]]:
+def _locked_state(cursor, whole_edge: bool) -> tuple[int, list[bytes]]:
     """The log's size, its state row locked until the transaction ends, and the hashes of the
     right edge's complete subtrees (``perfect_parts(0, size)``, left to right) that an append
     will combine with: all of them for a batch; for one entry only the smallest ones, as many
     as its index ends in 1 bits (none, half the time). Every append takes this lock first:
     indexes come out gap-free and single, as from a locked counter."""
-    with connection.cursor() as cursor:
-        size = store.read_state(cursor, lock=True)
+    size = store.read_state(cursor, lock=True)
     if size is None:
         # The first append ever, or the tables were emptied (tests): the size is what is
         # stored. Two processes racing here both insert; get_or_create reads the winner's.
@@ -80,14 +79,13 @@ def _locked_state(whole_edge: bool) -> tuple[int, list[bytes]]:
         LogState.objects.get_or_create(
             pk=STATE_ID, defaults={"size": 0 if top is None else top + 1}
         )
-        with connection.cursor() as cursor:
-            size = store.read_state(cursor, lock=True)
+        size = store.read_state(cursor, lock=True)
         assert size is not None
     parts = perfect_parts(0, size)
     if not whole_edge:
         ones = (size ^ (size + 1)).bit_length() - 1  # the trailing 1 bits of the new index
         parts = parts[len(parts) - ones :] if ones else []
-    hashes = fetch_parts(parts) if parts else {}
+    hashes = fetch_parts(parts, cursor) if parts else {}
     return size, [hashes[part] for part in parts]
 
 
@@ -95,8 +93,8 @@ def _append(items: Iterable[NewEntry], now=None, single=False) -> tuple[int, lis
     """Append ``items``; returns the first index and the entry rows written."""
     appended_at = connection.ops.adapt_datetimefield_value(now or timezone.now())
     sha256 = hashlib.sha256
-    with transaction.atomic():
-        first, frontier = _locked_state(whole_edge=not single)
+    with transaction.atomic(), connection.cursor() as cursor:
+        first, frontier = _locked_state(cursor, whole_edge=not single)
         rows: list[tuple] = []
         nodes: list[tuple[int, bytes]] = []
         index = first
@@ -123,10 +121,9 @@ def _append(items: Iterable[NewEntry], now=None, single=False) -> tuple[int, lis
             frontier.append(value)
             index += 1
         if rows:
-            with connection.cursor() as cursor:
-                store.insert_entries(cursor, rows)
-                store.insert_nodes(cursor, nodes)
-                store.write_state(cursor, index)
+            store.insert_entries(cursor, rows)
+            store.insert_nodes(cursor, nodes)
+            store.write_state(cursor, index)
     return first, rows
 
 

@@ -91,7 +91,7 @@ def _insert(cursor, insert: str, marks: str, width: int, rows: Sequence[tuple]) 
             )
 
 
-def select_hashes(leaves: Sequence[int], node_keys: Sequence[int]) -> dict[int, bytes]:
+def select_hashes(leaves: Sequence[int], node_keys: Sequence[int], cursor=None) -> dict[int, bytes]:
     """Stored hashes in one query: leaf ``i`` under key ``-1 - i``, nodes under their key."""
     sql = _sql(connection.vendor)
     parts, params = [], []
@@ -103,9 +103,11 @@ def select_hashes(leaves: Sequence[int], node_keys: Sequence[int]) -> dict[int, 
         params += leaves
     if not parts:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return {key: bytes(value) for key, value in cursor.fetchall()}
+    if cursor is None:
+        with connection.cursor() as cursor:
+            return select_hashes(leaves, node_keys, cursor)
+    cursor.execute(" UNION ALL ".join(parts), params)
+    return {key: bytes(value) for key, value in cursor.fetchall()}
 
 
 def stored_size() -> int | None:
