@@ -11,9 +11,15 @@ import json
 import zipfile
 
 import pytest
+import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
 
+from innocluster.api.api import api
 from tests.documents.test_evidence import a_pdf, make_document
 
 URL = "/api/v1/verify"
@@ -313,6 +319,13 @@ def test_empty_and_oversized_files_are_refused(client, db, settings):
     }
 
 
+def test_a_malformed_multipart_body_is_a_400_problem(client, db):
+    response = client.generic("POST", URL, b"--x\r\nbroken", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "bad_multipart"
+
+
 def test_a_zip_without_a_document_is_refused(client, db):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -360,3 +373,22 @@ def test_a_file_that_only_looks_like_a_pdf_needs_its_signature(client, db):
     response = post(client, document=b"%PDF-1.7\nnot really a pdf\n%%EOF")
     assert response.status_code == 422, response.content[:500]
     assert response.json()["errors"][0]["field"] == "signature"
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+verify_schema = schemathesis.openapi.from_dict(api.get_openapi_schema()).include(
+    path_regex="^/api/v1/verify$"
+)
+
+
+@verify_schema.parametrize()
+@hypothesis_settings(
+    max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+)
+@pytest.mark.slow
+def test_whatever_is_uploaded_the_answer_is_a_report_or_a_422(case, live_server):
+    case.call_and_validate(
+        base_url=live_server.url,
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance],
+    )

@@ -10,20 +10,50 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
-from ninja.files import UploadedFile
+from ninja import Router, Schema
 
 from innocluster.api.auth import ANY_AUTH
 from innocluster.api.schemas import Problem
-from innocluster.core.errors import Conflict
+from innocluster.core.errors import Conflict, DomainError
 
 from . import verification
 from .evidence import NothingSigned, build_evidence_package
 from .selectors import document_for
 
 router = Router(tags=["verification"])
+
+
+VERIFY_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "document": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "The signed file (PDF or JSON), or a signed PDF alone",
+                    },
+                    "signature": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "Its detached CMS signature, DER or PEM",
+                    },
+                    "evidence": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "An evidence package (zip), instead of the two above",
+                    },
+                },
+            }
+        }
+    },
+}
 
 
 class VerificationOut(Schema):
@@ -77,8 +107,9 @@ def evidence(request, document_id: uuid.UUID):
 @router.post(
     "/verify",
     auth=None,
-    response={200: VerificationOut, 422: Problem},
+    response={200: VerificationOut, 400: Problem, 422: Problem},
     summary="Verify a signature, a signed PDF or an evidence package",
+    openapi_extra={"requestBody": VERIFY_BODY},
     description=(
         "Public: no sign-in. multipart/form-data with either `document` and `signature` (a "
         "detached CMS, DER or PEM), or `document` alone (a signed PDF: its PAdES signatures), "
@@ -89,12 +120,15 @@ def evidence(request, document_id: uuid.UUID):
         "document is registered on this platform."
     ),
 )
-def verify(
-    request,
-    document: File[UploadedFile] = None,
-    signature: File[UploadedFile] = None,
-    evidence: File[UploadedFile] = None,
-):
-    return verification.verify_files(
-        {"document": document, "signature": signature, "evidence": evidence}
-    )
+def verify(request):
+    # The multipart body is read here, not by ninja's File parameters, so that a malformed one
+    # (a missing boundary, a truncated part) is a 400 problem rather than a server error.
+    try:
+        files = request.FILES
+    except (MultiPartParserError, RequestDataTooBig, TooManyFilesSent):
+        raise DomainError(
+            message=_("The request body is not valid multipart/form-data."),
+            code="bad_multipart",
+            status=400,
+        ) from None
+    return verification.verify_files({name: files.get(name) for name in verification.FIELDS})
