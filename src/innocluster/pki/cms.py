@@ -67,6 +67,13 @@ def _signature_algorithm(public_key, digest: str) -> algos.SignedDigestAlgorithm
     raise ValueError("unsupported key type")
 
 
+def _fresh_name(name: asn1_x509.Name) -> asn1_x509.Name:
+    """An unshared copy of a Name. Placing a certificate's own Name object into another
+    structure re-tags it in place (asn1crypto), which marks the certificate as changed and makes
+    every later encoding of it slow."""
+    return asn1_x509.Name.load(name.dump())
+
+
 def _ess_signing_certificate_v2(certificate: asn1_x509.Certificate) -> tsp.SigningCertificateV2:
     # ESSCertIDv2's hashAlgorithm DEFAULTs to SHA-256: left out, as DER requires.
     return tsp.SigningCertificateV2(
@@ -76,7 +83,9 @@ def _ess_signing_certificate_v2(certificate: asn1_x509.Certificate) -> tsp.Signi
                     "cert_hash": hashlib.sha256(certificate.dump()).digest(),
                     "issuer_serial": {
                         "issuer": [
-                            asn1_x509.GeneralName(name="directory_name", value=certificate.issuer)
+                            asn1_x509.GeneralName(
+                                name="directory_name", value=_fresh_name(certificate.issuer)
+                            )
                         ],
                         "serial_number": certificate.serial_number,
                     },
@@ -134,7 +143,7 @@ def signed_attributes_for(
     attrs = _attributes(
         content, cert, content_type="data", signing_time=signing_time, digest_algorithm=digest
     )
-    return attrs.dump(force=True)
+    return attrs.dump()
 
 
 def normalise_ecdsa_signature(signature: bytes, public_key) -> bytes:
@@ -182,7 +191,7 @@ def _signer_info(
             "sid": cms.SignerIdentifier(
                 {
                     "issuer_and_serial_number": {
-                        "issuer": certificate.issuer,
+                        "issuer": _fresh_name(certificate.issuer),
                         "serial_number": certificate.serial_number,
                     }
                 }
@@ -212,7 +221,9 @@ def _signed_data(
         der = cert.dump()
         if der not in seen:
             seen.add(der)
-            unique.append(cert)
+            # A freshly loaded copy: its bytes are reused as they are when the SignedData is
+            # encoded, instead of the whole certificate being re-encoded.
+            unique.append(asn1_x509.Certificate.load(der))
     signed_data = {
         # RFC 5652 §5.1: version 3 when the content is not id-data.
         "version": "v1" if content_type == "data" else "v3",
@@ -257,7 +268,7 @@ def sign_with_key(
         signing_time=signing_time,
         digest_algorithm=digest,
     )
-    attrs_der = attrs.dump(force=True)
+    attrs_der = attrs.dump()
     signature = _sign_raw(private_key, attrs_der, digest)
     sig_alg = _signature_algorithm(private_key.public_key(), digest)
     signer_info = _signer_info(cms.CMSAttributes.load(attrs_der), signature, cert, digest, sig_alg)
@@ -378,7 +389,8 @@ def add_signature_timestamp(cms_der: bytes) -> bytes:
     signer = _signer(info)
     imprint = hashlib.sha256(signer["signature"].native).digest()
     token = cms.ContentInfo.load(timestamp_token(imprint))
-    existing = list(signer["unsigned_attrs"]) if signer["unsigned_attrs"].native else []
+    unsigned = signer["unsigned_attrs"]
+    existing = [] if isinstance(unsigned, core.Void) else list(unsigned)
     existing.append(cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]}))
     signer["unsigned_attrs"] = cms.CMSAttributes(existing)
     return info.dump()
@@ -388,7 +400,7 @@ def timestamp_tokens(cms_der: bytes) -> list[bytes]:
     """The DER signature timestamp tokens of the first signer (empty for CAdES-BES)."""
     signer = _signer(cms.ContentInfo.load(cms_der))
     tokens = []
-    if signer["unsigned_attrs"].native:
+    if not isinstance(signer["unsigned_attrs"], core.Void):
         for attr in signer["unsigned_attrs"]:
             if attr["type"].dotted == OID_SIGNATURE_TIME_STAMP_TOKEN:
                 tokens.extend(v.dump() for v in attr["values"])

@@ -664,8 +664,9 @@ def _verify_parsed(parsed, content, report, now, trust, claimed_time, kind) -> N
     if trust is None:
         trust = TrustStore.current()
     tokens = []
-    if parsed.signer["unsigned_attrs"].native:
-        for attr in parsed.signer["unsigned_attrs"]:
+    unsigned = parsed.signer["unsigned_attrs"]
+    if not isinstance(unsigned, core.Void):  # .native would decode whole tokens: slow
+        for attr in unsigned:
             if attr["type"].dotted == OID_SIGNATURE_TS:
                 tokens.extend(attr["values"])
     if tokens:
