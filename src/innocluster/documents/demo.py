@@ -13,9 +13,9 @@ cannot sign in (no password); the Fund's director (``fund_director`` in
 var/demo-credentials.json) can, and countersigns like any Fund signatory.
 
 How many: :func:`sizes_for` scales them with the demo (300 organisations: 20 and 10; a quick demo
-of fewer than 100: only the two special organisations' agreements). The full set took 60 s of CPU
-when measured (2 cores, November 2026): about 2.4 s per signed agreement, nearly all of it in the
-services verifying each signature as they accept it (pki.verify) and in rendering the PDF's fonts.
+of fewer than 100: only the two special organisations' agreements). The full set took 19 s of CPU
+when measured (2 cores, November 2026): about 0.75 s per signed agreement, two thirds of it
+rendering the PDF (fpdf2 parses the four DejaVu font files again for every document).
 
 Idempotent: every demo document is found again by what it belongs to (an organisation's
 accession agreement, or its ``demo.letter`` link), so a second run makes nothing new.
