@@ -219,3 +219,21 @@ def test_application_page_shows_the_agreement_number_status_and_link(user, clien
     assert document.registration_number in body
     assert f'href="/documents/{document.pk}/"' in body
     assert "Sent for signature" in body
+
+
+def test_a_fresh_web_process_records_agreements_in_force():
+    """The receiver is connected once the URLconf is loaded, not only after an admission."""
+    import os
+    import sys
+
+    code = (
+        "import django; django.setup()\n"
+        "from django.urls import resolve; resolve('/documents/')\n"
+        "from innocluster.documents.signals import document_signed\n"
+        "print(any('agreement_in_force' in str(r[0]) for r in document_signed.receivers))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "innocluster.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "True", out.stderr
