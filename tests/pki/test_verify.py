@@ -263,3 +263,24 @@ def test_a_signature_over_the_size_limit_is_refused_unread(settings, signer):
     settings.DOCUMENT_MAX_BYTES = len(sig) - 1
     report = verify_cms(DOCUMENT, sig)
     assert report.codes == ["too_large"] and not report.valid
+
+
+def test_a_remembered_path_does_not_outlive_the_certificate(signer):
+    """The second signature by the same certificate claims a time after the certificate's end:
+    a path remembered from the first must not make it valid."""
+    first = cms.sign_detached(DOCUMENT, signer.key, signer.certificate, timestamp=False)
+    assert verify_cms(DOCUMENT, first).valid
+    late = signer.certificate.not_valid_after_utc + dt.timedelta(days=2)
+    attrs = cms.signed_attributes_for(DOCUMENT, signer.certificate, signing_time=late)
+    later = cms.assemble_cms(
+        attrs, signer.key.sign(attrs, ec.ECDSA(hashes.SHA256())), signer.certificate
+    )
+    report = verify_cms(DOCUMENT, later, at=late)
+    assert "expired" in report.codes and not report.valid
+    early = signer.certificate.not_valid_before_utc - dt.timedelta(days=2)
+    attrs = cms.signed_attributes_for(DOCUMENT, signer.certificate, signing_time=early)
+    earlier = cms.assemble_cms(
+        attrs, signer.key.sign(attrs, ec.ECDSA(hashes.SHA256())), signer.certificate
+    )
+    assert "not_yet_valid" in verify_cms(DOCUMENT, earlier).codes
+    assert verify_cms(DOCUMENT, first).valid

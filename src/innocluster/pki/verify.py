@@ -301,6 +301,7 @@ def external_anchors() -> tuple[list[asn1_x509.Certificate], list[asn1_crl.Certi
 
 _trust_cache: dict = {}
 keystore.on_forget(_trust_cache.clear)
+keystore.on_forget(lambda: _path_cache.clear())
 
 
 @dataclass
@@ -717,8 +718,42 @@ def _context(trust: TrustStore, moment: dt.datetime, other_certs) -> ValidationC
     )
 
 
+# Successful path validations, remembered with the window of moments for which the same
+# answer holds: the same certificates, roots and CRLs give the same path, and the answer only
+# depends on the moment through the validity periods of the path's certificates and the
+# revocation dates the CRLs list for them. People sign many documents with one certificate.
+_path_cache: dict[bytes, tuple] = {}
+PATH_CACHE_SIZE = 10_000
+
+
+def _path_key(cert, others, trust, eku) -> bytes:
+    digest = hashlib.sha256()
+    for item in (cert, *others, *trust.roots, *trust.crls):
+        der = item.dump()
+        digest.update(len(der).to_bytes(4, "big"))
+        digest.update(der)
+    digest.update(repr(sorted(eku or ())).encode())
+    digest.update(repr(bool(getattr(settings, "PKI_ALLOW_FETCHING", False))).encode())
+    return digest.digest()
+
+
+def _window(path, trust) -> tuple[dt.datetime, dt.datetime]:
+    certs = list(path)
+    start = max(c["tbs_certificate"]["validity"]["not_before"].native for c in certs)
+    end = min(c["tbs_certificate"]["validity"]["not_after"].native for c in certs)
+    for c in certs:
+        revoked_at = _crl_entry(c, _issuer_crls(c, trust))
+        if revoked_at is not None:
+            end = min(end, revoked_at - dt.timedelta(seconds=1))
+    return start, end
+
+
 def _validate(cert, others, trust, moment, eku=None):
     """Run pyhanko-certvalidator; returns (path or None, (code, message) or None, revoked_at)."""
+    key = _path_key(cert, others, trust, eku)
+    cached = _path_cache.get(key)
+    if cached is not None and cached[1] <= moment <= cached[2]:
+        return cached[0], None, None
     context = _context(trust, moment, others)
     validator = CertificateValidator(cert, intermediate_certs=others, validation_context=context)
     try:
@@ -726,6 +761,11 @@ def _validate(cert, others, trust, moment, eku=None):
             path = run_async(validator.async_validate_usage(set(), eku))
         else:
             path = run_async(validator.async_validate_path())
+        start, end = _window(path, trust)
+        if start <= moment <= end:
+            if len(_path_cache) >= PATH_CACHE_SIZE:
+                _path_cache.clear()
+            _path_cache[key] = (path, start, end)
         return path, None, None
     except cv_errors.RevokedError as exc:
         return (
