@@ -331,10 +331,3 @@ def when_signed(object_type: str, handler: Handler, *, doc_type: str | None = No
 def when_rejected(object_type: str, handler: Handler, *, doc_type: str | None = None) -> Callable:
     """As :func:`when_signed`, when a signer refused (``document.status_reason`` says why)."""
     return _connect(document_rejected, object_type, handler, doc_type)
-
-
-# The accession agreement's own callback (in force on the organisation's history), connected with
-# this module: the documents pages import it, so every web process has the receiver before any
-# document is signed. Its proper home is the documents app's ready(); at the end of this module,
-# so the two modules import each other either way round.
-from . import accession  # noqa: E402, F401
