@@ -6,11 +6,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class RowidField(models.BigIntegerField):
+    """A 64-bit primary key that SQLite stores as the table's rowid ("integer PRIMARY KEY"):
+    a lookup is one B-tree descent and an insert writes one B-tree. Declared "bigint", SQLite
+    keeps a second index beside the table. Other databases get a plain bigint."""
+
+    def db_type(self, connection):
+        if connection.vendor == "sqlite":
+            return "integer"
+        return super().db_type(connection)
+
+
 class LogEntry(models.Model):
     """One appended entry. ``index`` is its leaf position in the Merkle tree (public by design,
     as in RFC 6962); ``leaf_input`` is the exact bytes hashed, canonical JSON."""
 
-    index = models.BigIntegerField(_("index"), primary_key=True)
+    index = RowidField(_("index"), primary_key=True)
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
@@ -66,7 +77,7 @@ class LogNode(models.Model):
     level: appends only ever add keys at the end of the table.
     """
 
-    key = models.BigIntegerField(_("key"), primary_key=True)
+    key = RowidField(_("key"), primary_key=True)
     hash = models.BinaryField(_("hash"), max_length=32)
 
     class Meta:
