@@ -72,7 +72,11 @@ def test_back_office_pages_have_no_serious_axe_violations(page, language, a11y):
     axe_check(page, f"bulk confirmation [{language}, {a11y}]")
 
 
-def test_bulk_approve_by_keyboard_decides_every_page(page):
+def test_bulk_approve_by_keyboard_decides_every_page(page, settings):
+    # As in production, the accession agreements of a bulk admission are queued for the worker.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
     for _ in range(27):
         pending()
     use_language(page, "en")
@@ -96,3 +100,7 @@ def test_bulk_approve_by_keyboard_decides_every_page(page):
     assert "27 applications approved." in page.locator("main").inner_text()
     assert MembershipApplication.objects.filter(status="approved").count() == 27
     assert not MembershipApplication.objects.filter(status="pending_review").exists()
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.filter(task_path__endswith="issue_accession_agreement")
+    assert queued.count() == 27

@@ -237,3 +237,25 @@ def test_a_fresh_web_process_records_agreements_in_force():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "True", out.stderr
+
+
+def test_a_bulk_admission_leaves_the_agreement_to_the_worker_which_makes_it_once(
+    django_capture_on_commit_callbacks,
+):
+    from innocluster.documents.tasks import issue_accession_agreement
+    from innocluster.registry.services import bulk_decide
+    from tests.registry.test_backoffice import pending
+
+    application = pending()
+    operator = FundOperatorFactory()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        bulk_decide(operator, MembershipApplication.objects.all(), "approve", "Checked")
+    assert not agreements().exists()  # the decision itself made no document
+    assert len(queued) >= 1
+    for callback in queued:
+        callback()  # the tests' task backend runs the queued task at once, as a worker would
+    assert agreements().count() == 1
+    organisation = application.organisation
+    # A retried task keeps the agreement on its route.
+    number = issue_accession_agreement.call(str(organisation.pk), str(operator.pk))
+    assert number == agreements().get().registration_number and agreements().count() == 1

@@ -149,7 +149,7 @@ def test_foreign_organisation_becomes_a_partner(signed_in):
         foreign_registration_number="HRB 123456",
     )  # fmt: skip
     response = signed_in.post("/join/", data, follow=True)
-    org = Organisation.objects.get()
+    org = Organisation.objects.get(legal_form="foreign")
     assert org.status == "partner"
     assert org.member_number in response.content.decode()
 

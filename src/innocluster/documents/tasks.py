@@ -99,3 +99,23 @@ def _mail(user, step, now) -> None:
 def signing_reminders() -> int:
     """The reminders as a background task (schedule it daily)."""
     return send_signing_reminders()
+
+
+@task()
+def issue_accession_agreement(organisation_id: str, actor_id: str | None) -> str | None:
+    """Register and send an admitted organisation's accession agreement (bulk admissions leave
+    it to the worker).
+    Returns the agreement's registration number, or None if the organisation left meanwhile."""
+    from innocluster.accounts.models import User
+    from innocluster.registry.choices import ADMITTED_STATUSES
+    from innocluster.registry.models import Organisation
+
+    from .accession import create_accession_agreement
+
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        if organisation is None or organisation.status not in ADMITTED_STATUSES:
+            return None
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+        # An agreement already on its route is returned as it is: a retried task adds nothing.
+        return create_accession_agreement(organisation, actor).registration_number

@@ -368,7 +368,7 @@ def _set_status(org: Organisation, to_status: str, actor, reason: str) -> None:
     org.status = to_status
 
 
-def _admit(org: Organisation, actor, reason: str) -> None:
+def _admit(org: Organisation, actor, reason: str, *, defer_agreement: bool = False) -> None:
     before = snapshot(org, ORGANISATION_AUDIT_FIELDS)
     _set_status(org, admission_status_for(org), actor, reason)
     if not org.member_number:
@@ -385,10 +385,17 @@ def _admit(org: Organisation, actor, reason: str) -> None:
         summary=reason,
     )
     # The accession agreement to sign, registered in this same transaction (imported here: the
-    # documents app imports the registry's models).
-    from innocluster.documents.accession import create_accession_agreement
+    # documents app imports the registry's models). A bulk decision leaves it to the worker: a
+    # rendered, registered PDF per organisation would hold the operator's request for minutes.
+    from innocluster.documents import accession, tasks
 
-    create_accession_agreement(org, actor)
+    if defer_agreement:
+        actor_id = str(actor.pk) if getattr(actor, "pk", None) else None
+        transaction.on_commit(
+            lambda: tasks.issue_accession_agreement.enqueue(str(org.pk), actor_id)
+        )
+    else:
+        accession.create_accession_agreement(org, actor)
 
 
 @dataclass
@@ -651,9 +658,10 @@ def _require_fund_staff(actor) -> None:
 
 
 def approve_application(
-    actor, application: MembershipApplication, reason: str = ""
+    actor, application: MembershipApplication, reason: str = "", *, defer_agreement: bool = False
 ) -> MembershipApplication:
-    """An operator admits a queued application (the organisation becomes a member or partner)."""
+    """An operator admits a queued application (the organisation becomes a member or partner).
+    ``defer_agreement`` leaves the accession agreement to a background task (bulk decisions)."""
     _require_fund_staff(actor)
     with transaction.atomic():
         application = (
@@ -672,9 +680,15 @@ def approve_application(
         org = application.organisation
         # Only an organisation outside the cluster is admitted: approving a claim on a suspended
         # member gives access and leaves the suspension as it is.
-        if org.status in (MembershipStatus.APPLICANT, MembershipStatus.WITHDRAWN):
-            _admit(org, actor, reason or _("Approved by the Fund."))
+        # The claimant becomes the owner first, so the accession agreement can name them.
         _grant_claim(application, actor)
+        if org.status in (MembershipStatus.APPLICANT, MembershipStatus.WITHDRAWN):
+            _admit(
+                org,
+                actor,
+                reason or _("Approved by the Fund."),
+                defer_agreement=defer_agreement,
+            )
         record_event(
             actor=actor,
             action="membership.application_approved",
@@ -761,7 +775,7 @@ def bulk_decide(actor, applications: QuerySet, decision: str, reason: str) -> Bu
     ):
         try:
             if decision == "approve":
-                approve_application(actor, application, reason)
+                approve_application(actor, application, reason, defer_agreement=True)
             else:
                 reject_application(actor, application, reason)
             decided += 1
