@@ -267,3 +267,16 @@ TSA_URL = env("TSA_URL", "")
 TRUST_ANCHOR_FILES = env_list("TRUST_ANCHOR_FILES", "")
 # Where documents' content lives, content-addressed by SHA-256.
 DOCUMENT_STORE_DIR = Path(env("DOCUMENT_STORE_DIR") or STORAGE_DIR / "documents").resolve()
+# The Fund that runs the cluster: the sender of accession agreements, the signer of PAdES.
+FUND_NAME = env("FUND_NAME", "Фонд «Московский инновационный кластер»")
+FUND_NAME_EN = env("FUND_NAME_EN", "Moscow Innovation Cluster Fund")
+FUND_INN = env("FUND_INN", "7700000009")  # a demo value with a valid check digit
+# RFC 3161: the built-in TSA's policy OID (empty: the project's default), an external TSA's timeout.
+TSA_POLICY_OID = env("TSA_POLICY_OID", "")
+TSA_TIMEOUT = float(env("TSA_TIMEOUT", "15"))
+# Certificate validation may fetch CRLs of external CAs over the network only when allowed.
+PKI_ALLOW_FETCHING = env_bool("PKI_ALLOW_FETCHING", False)
+# The worker signs the transparency log's tree head this often, in seconds (0: only on demand).
+LOG_TREE_HEAD_INTERVAL = float(env("LOG_TREE_HEAD_INTERVAL", "300"))
+# Signers are reminded when a deadline is this many days away or has passed.
+DOCUMENT_REMIND_DAYS_BEFORE = int(env("DOCUMENT_REMIND_DAYS_BEFORE", "3"))
