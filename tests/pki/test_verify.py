@@ -255,7 +255,7 @@ def test_reasons_are_in_russian_by_default(signer):
     sig = cms.sign_detached(DOCUMENT, signer.key, signer.certificate, timestamp=False)
     with translation.override("ru"):
         report = verify_cms(b"other", sig)
-    assert report.reasons[0].message == "Документ отличается от подписанного: хэш не совпадает."
+    assert report.reasons[0].message == "Документ отличается от подписанного: хеш не совпадает."
 
 
 def test_a_signature_over_the_size_limit_is_refused_unread(settings, signer):

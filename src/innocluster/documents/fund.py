@@ -12,14 +12,11 @@ from django.db import IntegrityError, transaction
 from innocluster.registry.choices import LegalForm, OrganisationKind, OrgRole
 from innocluster.registry.models import Organisation, OrganisationRole
 
-DEFAULT_FUND_NAME = "Фонд «Московский инновационный кластер»"
-DEFAULT_FUND_NAME_EN = "Moscow Innovation Cluster Fund"
-# A demo INN: valid check digit (python-stdnum), plainly not a real company's (all zeros).
-DEFAULT_FUND_INN = "7700000009"
-
 
 def fund_inn() -> str:
-    return getattr(settings, "FUND_INN", DEFAULT_FUND_INN)
+    """settings.FUND_INN; the default is a demo INN with a valid check digit, plainly no real
+    company's (all zeros)."""
+    return settings.FUND_INN
 
 
 def fund_organisation() -> Organisation:
@@ -37,8 +34,8 @@ def fund_organisation() -> Organisation:
             return Organisation.objects.create(
                 legal_form=LegalForm.LEGAL_ENTITY,
                 kind=OrganisationKind.DEVELOPMENT_INSTITUTION,
-                name_ru=getattr(settings, "FUND_NAME", DEFAULT_FUND_NAME),
-                name_en=getattr(settings, "FUND_NAME_EN", DEFAULT_FUND_NAME_EN),
+                name_ru=settings.FUND_NAME,
+                name_en=settings.FUND_NAME_EN,
                 inn=inn,
                 region_id=None,
             )

@@ -37,11 +37,10 @@ from .verify import TrustStore, VerificationReport, verify_cms
 logger = logging.getLogger(__name__)
 
 FUND_KEY_NAME = "fund-signer"
-DEFAULT_FUND_NAME = "Фонд «Московский инновационный кластер»"
 
 
 def fund_name() -> str:
-    return getattr(settings, "FUND_NAME", "") or DEFAULT_FUND_NAME
+    return settings.FUND_NAME
 
 
 def fund_certificate():

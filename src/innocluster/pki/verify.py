@@ -171,10 +171,16 @@ class VerificationReport:
                 "when": when,
                 "source": self.signing_time_source,
             }
-        return _("Invalid %(kind)s signature%(who)s: %(reasons)s") % {
+        reasons = "; ".join(f"{r.message} [{r.code}]" for r in self.reasons)
+        if who:
+            return _("Invalid %(kind)s signature by %(who)s: %(reasons)s") % {
+                "kind": self.kind.upper(),
+                "who": who,
+                "reasons": reasons,
+            }
+        return _("Invalid %(kind)s signature: %(reasons)s") % {
             "kind": self.kind.upper(),
-            "who": f" by {who}" if who else "",
-            "reasons": "; ".join(f"{r.message} [{r.code}]" for r in self.reasons),
+            "reasons": reasons,
         }
 
 
