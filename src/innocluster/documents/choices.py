@@ -5,6 +5,7 @@ Codes are identifiers stored in rows and sent through the API; never rename one 
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentType(models.TextChoices):
@@ -48,8 +49,14 @@ class DocumentStatus(models.TextChoices):
     SENT = "sent", _("Sent for signature")  # delivered to the parties, no signature yet
     PARTLY_SIGNED = "partly_signed", _("Partly signed")  # some steps of the route are signed
     SIGNED = "signed", _("Signed")  # every step signed: the document is in force
-    REJECTED = "rejected", _("Rejected")  # a signer refused, with a reason; the route stopped
-    REVOKED = "revoked", _("Revoked")  # withdrawn by the sender or the Fund, with a reason
+    REJECTED = (
+        "rejected",
+        pgettext_lazy("document", "Rejected"),
+    )  # a signer refused, with a reason; the route stopped
+    REVOKED = (
+        "revoked",
+        pgettext_lazy("document", "Revoked"),
+    )  # withdrawn by the sender or the Fund, with a reason
 
 
 # Statuses in which the signing route is running.
@@ -95,7 +102,7 @@ class StepStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting for earlier steps")  # a lower order is not yet signed
     PENDING = "pending", _("Waiting for signature")  # may be signed now
     SIGNED = "signed", _("Signed")  # signed once; never signed again
-    REJECTED = "rejected", _("Rejected")  # the signer refused
+    REJECTED = "rejected", pgettext_lazy("signing step", "Rejected")  # the signer refused
 
 
 class SignatureKind(models.TextChoices):
