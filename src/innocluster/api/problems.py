@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -92,6 +94,20 @@ def install_problem_handlers(api) -> None:
     @api.exception_handler(AuthorizationError)
     def authorization_error(request, exc):
         return problem(request, 403, "forbidden", str(exc) or str(_("Forbidden.")))
+
+    # A body Django cannot parse as multipart (no boundary, too many files or fields, too big)
+    # is the client's mistake: a 400 problem, not a server error.
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(RequestDataTooBig)
+    @api.exception_handler(TooManyFilesSent)
+    @api.exception_handler(TooManyFieldsSent)
+    def unreadable_body(request, exc):
+        return problem(
+            request,
+            400,
+            "unreadable_body",
+            str(_("The request body cannot be read: %(reason)s") % {"reason": exc}),
+        )
 
     @api.exception_handler(Throttled)
     def throttled(request, exc):
