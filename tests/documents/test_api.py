@@ -26,9 +26,9 @@ def client_for(user) -> Client:
     return client
 
 
-def token_client(org) -> Client:
+def token_client(org, scopes=("read", "documents")) -> Client:
     owner = person(org, "owner")
-    _token, raw = issue_api_token(owner, org, "ERP", ["read"])
+    _token, raw = issue_api_token(owner, org, "ERP", list(scopes))
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
@@ -234,6 +234,15 @@ def test_a_token_acts_for_its_organisation():
     assert client.get(f"/api/v1/documents/{document_id}").status_code == 200
     other = token_client(MemberOrganisationFactory())
     assert other.get(f"/api/v1/documents/{document_id}").status_code == 404
+    # a read-only token of the signer's organisation reads, but cannot sign
+    read_only = token_client(org, scopes=["read"])
+    assert read_only.get(f"/api/v1/documents/{document_id}").status_code == 200
+    refused = post(
+        read_only,
+        f"/api/v1/documents/{document_id}/signatures",
+        {"signature": "AA==", "version_sha256": "0" * 64},
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "missing_scope"
     # the signer's organisation's token signs with its signatory's certificate
     signer_token = token_client(org)
     content = signer_token.get(f"/api/v1/documents/{document_id}/content")

@@ -22,3 +22,7 @@ class TokenScope(models.TextChoices):
     READ = "read", _("Read the registry and reference data")
     JOIN = "join", _("Submit membership applications on behalf of applicants")
     PROFILE = "profile", _("Edit the organisation's own profile")
+    DOCUMENTS = (
+        "documents",
+        _("Create, sign, reject and revoke the organisation's documents"),
+    )

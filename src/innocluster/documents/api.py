@@ -56,8 +56,20 @@ class DocumentQuery(Schema):
 # ---------------------------------------------------------------------------- helpers
 
 
-def _actor(request):
-    return caller_user(request) or caller_token(request)
+def _actor(request, *, writes: bool = False):
+    """The signed-in person, or the API token acting for its organisation. A token reads with
+    the ``read`` or ``documents`` scope and changes documents only with ``documents``."""
+    user = caller_user(request)
+    if user is not None:
+        return user
+    token = caller_token(request)
+    needed = ["documents"] if writes else ["read", "documents"]
+    if not any(token.has_scope(scope) for scope in needed):
+        raise NotPermitted(
+            _("This API token lacks the scope %(scope)s.") % {"scope": " or ".join(needed)},
+            code="missing_scope",
+        )
+    return token
 
 
 def _person(request) -> User:
@@ -255,7 +267,7 @@ def list_documents(request, filters: Query[DocumentQuery]):
 def create_document(request, payload: DocumentIn):
     """Register a draft with its first version; with ``send`` it goes along ``route`` at once.
     Either both happen or nothing is stored."""
-    actor = _actor(request)
+    actor = _actor(request, writes=True)
     token = caller_token(request)
     errors = []
     if payload.sender is None and token is None:
@@ -357,7 +369,7 @@ def add_signature(request, document_id: uuid.UUID, payload: SignatureIn):
     already stored; 422 naming the rule when it does not verify (nothing is stored). With an
     organisation's token the signer is the person its certificate was issued to, who must be a
     signatory of that organisation."""
-    actor = _actor(request)
+    actor = _actor(request, writes=True)
     document = selectors.document_for(actor, document_id)
     cms_der = _b64(payload.signature, "signature")
     user = caller_user(request) or signing.signer_for_token(caller_token(request), cms_der)
@@ -451,6 +463,6 @@ def reject_document(request, document_id: uuid.UUID, payload: ReasonIn):
     summary="Revoke a draft or a signed document, with a reason",
 )
 def revoke_document(request, document_id: uuid.UUID, payload: ReasonIn):
-    actor = _actor(request)
+    actor = _actor(request, writes=True)
     document = services.revoke(selectors.document_for(actor, document_id), actor, payload.reason)
     return detail_out(selectors.document_for(actor, document.pk))
