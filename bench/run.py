@@ -600,8 +600,14 @@ PREAMBLE = [
 ]
 
 
-def section_head(name: str, command: str) -> list[str]:
-    """The first lines of a section: when, by which command, on which machine."""
+def with_head(lines: list[str], command: str) -> list[str]:
+    """A section's own heading, then when, by which command and on which machine, then the rest."""
+    heading, rest = (lines[0], lines[1:]) if lines and lines[0].startswith("#") else ("", lines)
+    return ([heading, ""] if heading else []) + section_head(command) + rest
+
+
+def section_head(command: str) -> list[str]:
+    """When, by which command, on which machine."""
     info = machine("")
     return [
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `{command}` on {info['cpu']}, "
@@ -696,7 +702,7 @@ def main() -> None:
         results = ledger_bench.run(None, entries=args.log_entries)
         write_sections(
             Path(args.output),
-            {"ledger": section_head("ledger", command) + ledger_bench.markdown(results)},
+            {"ledger": with_head(ledger_bench.markdown(results), command)},
         )
     if "signatures" in sections:
         import signatures_bench
@@ -705,10 +711,7 @@ def main() -> None:
         results = signatures_bench.run()
         write_sections(
             Path(args.output),
-            {
-                "signatures": section_head("signatures", command)
-                + signatures_bench.markdown(results)
-            },
+            {"signatures": with_head(signatures_bench.markdown(results), command)},
         )
     if "registry" not in sections:
         log(f"wrote {args.output} in {(time.time() - began) / 60:.1f} min")
