@@ -603,6 +603,8 @@ PREAMBLE = [
 def with_head(lines: list[str], command: str) -> list[str]:
     """A section's own heading, then when, by which command and on which machine, then the rest."""
     heading, rest = (lines[0], lines[1:]) if lines and lines[0].startswith("#") else ("", lines)
+    while rest and not rest[0].strip():
+        rest = rest[1:]
     return ([heading, ""] if heading else []) + section_head(command) + rest
 
 
