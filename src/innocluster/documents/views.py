@@ -358,22 +358,36 @@ def _refusal(form, error: DomainError, field_map=None) -> int:
     return 422
 
 
+def _act(request, document, form, form_name: str, action, success: str, field_map=None):
+    """Run one action form through its service: on success a message and back to the document;
+    on bad input or a refusal the document page again, the error at its field, nothing changed."""
+    status = 422
+    if form.is_valid():
+        try:
+            action(form)
+        except DomainError as error:
+            status = _refusal(form, error, field_map)
+        else:
+            messages.success(request, success)
+            return redirect("documents:detail", document_id=document.pk)
+    return _document_page(request, document, forms={form_name: form}, status=status)
+
+
 @require_POST
 @signed_in
 def sign(request, document_id):
     """A simple electronic signature on the user's pending step (signing.sign_simple)."""
     document = _document_for(request.user, document_id)
     form = SimpleSignForm(request.POST, uses_totp=bool(request.user.totp_secret))
-    status = 422
-    if form.is_valid():
-        try:
-            signing.sign_simple(document, request.user, **form.service_kwargs())
-        except DomainError as error:
-            status = _refusal(form, error, {"totp": "totp_code"})
-        else:
-            messages.success(request, _("You signed the document."))
-            return redirect("documents:detail", document_id=document.pk)
-    return _document_page(request, document, forms={"sign": form}, status=status)
+    return _act(
+        request,
+        document,
+        form,
+        "sign",
+        lambda f: signing.sign_simple(document, request.user, **f.service_kwargs()),
+        _("You signed the document."),
+        {"totp": "totp_code"},
+    )
 
 
 @require_POST
@@ -381,17 +395,14 @@ def sign(request, document_id):
 def reject(request, document_id):
     """Refuse to sign, with a reason (services.reject)."""
     document = _document_for(request.user, document_id)
-    form = ReasonForm(request.POST, prefix="reject")
-    status = 422
-    if form.is_valid():
-        try:
-            services.reject(document, request.user, form.cleaned_data["reason"])
-        except DomainError as error:
-            status = _refusal(form, error)
-        else:
-            messages.success(request, _("You rejected the document; every party sees your reason."))
-            return redirect("documents:detail", document_id=document.pk)
-    return _document_page(request, document, forms={"reject": form}, status=status)
+    return _act(
+        request,
+        document,
+        ReasonForm(request.POST, prefix="reject"),
+        "reject",
+        lambda f: services.reject(document, request.user, f.cleaned_data["reason"]),
+        _("You rejected the document; every party sees your reason."),
+    )
 
 
 @require_POST
@@ -399,17 +410,14 @@ def reject(request, document_id):
 def revoke(request, document_id):
     """Withdraw the document, with a reason (services.revoke): its sender or the Fund."""
     document = _document_for(request.user, document_id)
-    form = ReasonForm(request.POST, prefix="revoke")
-    status = 422
-    if form.is_valid():
-        try:
-            services.revoke(document, request.user, form.cleaned_data["reason"])
-        except DomainError as error:
-            status = _refusal(form, error)
-        else:
-            messages.success(request, _("The document is revoked."))
-            return redirect("documents:detail", document_id=document.pk)
-    return _document_page(request, document, forms={"revoke": form}, status=status)
+    return _act(
+        request,
+        document,
+        ReasonForm(request.POST, prefix="revoke"),
+        "revoke",
+        lambda f: services.revoke(document, request.user, f.cleaned_data["reason"]),
+        _("The document is revoked."),
+    )
 
 
 @require_POST
@@ -417,17 +425,14 @@ def revoke(request, document_id):
 def countersign(request, document_id):
     """The Fund's signatory countersigns (signing.countersign_as_fund)."""
     document = _document_for(request.user, document_id)
-    form = CountersignForm(request.POST)
-    status = 422
-    if form.is_valid():
-        try:
-            signing.countersign_as_fund(document, request.user)
-        except DomainError as error:
-            status = _refusal(form, error)
-        else:
-            messages.success(request, _("You countersigned the document for the Fund."))
-            return redirect("documents:detail", document_id=document.pk)
-    return _document_page(request, document, forms={"countersign": form}, status=status)
+    return _act(
+        request,
+        document,
+        CountersignForm(request.POST),
+        "countersign",
+        lambda f: signing.countersign_as_fund(document, request.user),
+        _("You countersigned the document for the Fund."),
+    )
 
 
 # --- Creating a document -----------------------------------------------------------------------
