@@ -118,32 +118,38 @@ def test_a_signature_timestamped_before_revocation_stays_valid(signer):
     assert [w.code for w in report.warnings] == ["revoked_later"]
 
 
-def test_a_certificate_from_an_untrusted_ca_is_refused(db):
-    other_key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Elsewhere CA")])
+def foreign_ca_and_person(ca_name: str, person_name: str, serial: int):
+    """A CA outside the platform (self-signed) and a person's key and certificate it issued."""
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ca_name)])
     now = dt.datetime.now(dt.UTC)
-    other_ca = (
+    ca_cert = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
-        .public_key(other_key.public_key())
-        .serial_number(99)
+        .public_key(ca_key.public_key())
+        .serial_number(serial)
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=30))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(other_key, hashes.SHA256())
+        .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Mallory")]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, person_name)]))
         .issuer_name(name)
         .public_key(key.public_key())
-        .serial_number(100)
+        .serial_number(serial + 1)
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=30))
-        .sign(other_key, hashes.SHA256())
+        .sign(ca_key, hashes.SHA256())
     )
+    return ca_key, ca_cert, key, cert
+
+
+def test_a_certificate_from_an_untrusted_ca_is_refused(db):
+    other_key, other_ca, key, cert = foreign_ca_and_person("Elsewhere CA", "Mallory", 99)
     sig = cms.sign_detached(DOCUMENT, key, cert, [other_ca], timestamp=False)
     report = verify_cms(DOCUMENT, sig)
     assert not report.valid and "untrusted" in report.codes
@@ -151,31 +157,7 @@ def test_a_certificate_from_an_untrusted_ca_is_refused(db):
 
 
 def test_an_external_anchor_from_settings_is_trusted_with_unknown_revocation(settings, tmp_path):
-    other_key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Partner CA")])
-    now = dt.datetime.now(dt.UTC)
-    other_ca = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(other_key.public_key())
-        .serial_number(5)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(other_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Partner person")]))
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(6)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(other_key, hashes.SHA256())
-    )
+    other_key, other_ca, key, cert = foreign_ca_and_person("Partner CA", "Partner person", 5)
     anchor = tmp_path / "partner.pem"
     anchor.write_bytes(pem(other_ca))
     settings.TRUST_ANCHOR_FILES = [str(anchor)]
@@ -186,14 +168,15 @@ def test_an_external_anchor_from_settings_is_trusted_with_unknown_revocation(set
     assert [w.code for w in report.warnings] == ["revocation_unknown"]
 
     # With a CRL file next to the anchor that lists the certificate, it is revoked.
+    now = dt.datetime.now(dt.UTC)
     crl = (
         x509.CertificateRevocationListBuilder()
-        .issuer_name(name)
+        .issuer_name(other_ca.subject)
         .last_update(now - dt.timedelta(minutes=1))
         .next_update(now + dt.timedelta(days=1))
         .add_revoked_certificate(
             x509.RevokedCertificateBuilder()
-            .serial_number(6)
+            .serial_number(cert.serial_number)
             .revocation_date(now - dt.timedelta(minutes=1))
             .build()
         )

@@ -249,6 +249,8 @@ class _Archive:
         try:
             with self.zip.open(name) as handle:
                 data = handle.read(limit + 1)
+        # zipfile raises NotImplementedError for a compression method it lacks: a package
+        # built with one is unreadable here, not a defect of this code.
         except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError):
             raise _invalid(
                 "evidence",

@@ -11,6 +11,7 @@ from innocluster.core.ids import uuid7
 from innocluster.core.models import BaseModel
 
 from ..choices import DocumentStatus, DocumentType, MediaType, PartyRole, VersionOrigin
+from .write_once import WriteOnceModel
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -167,7 +168,7 @@ class DocumentParty(models.Model):
         return f"{self.organisation} — {self.get_role_display()}"
 
 
-class DocumentVersion(models.Model):
+class DocumentVersion(WriteOnceModel):
     """One immutable content of a document, addressed by the SHA-256 of its exact bytes.
 
     A change is a new row with the next number; a row's content never changes. Signatures
@@ -212,9 +213,3 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.number} {self.sha256[:12]}"
-
-    def save(self, *args, **kwargs):
-        # A version is written once; afterwards only its log index may be filled in.
-        if not self._state.adding and set(kwargs.get("update_fields") or ["*"]) - {"ledger_index"}:
-            raise ValueError("a document version is immutable: add a new version instead")
-        super().save(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from innocluster.core.ids import uuid7
 
 from ..choices import ReceiptKind, SecondFactor, SignatureKind, StepRole, StepStatus
+from .write_once import WriteOnceModel
 
 
 class SigningStep(models.Model):
@@ -65,7 +66,7 @@ class SigningStep(models.Model):
         return f"{self.order}: {self.organisation} ({self.get_status_display()})"
 
 
-class Signature(models.Model):
+class Signature(WriteOnceModel):
     """One signature of one route step over the exact bytes of one version.
 
     ``simple``: the signer authenticated and confirmed with a second factor; the record is the
@@ -133,12 +134,6 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.signer or self.organisation}"
-
-    def save(self, *args, **kwargs):
-        # A signature is written once; afterwards only its log index may be filled in.
-        if not self._state.adding and set(kwargs.get("update_fields") or ["*"]) - {"ledger_index"}:
-            raise ValueError("a signature is immutable")
-        super().save(*args, **kwargs)
 
 
 class PreparedSignature(models.Model):
