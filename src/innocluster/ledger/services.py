@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -65,36 +65,42 @@ class NewEntry:
 # --------------------------------------------------------------------------- appending
 
 
-def _locked_state(cursor, whole_edge: bool) -> tuple[int, list[bytes]]:
-    """The log's size, its state row locked until the transaction ends, and the hashes of the
-    right edge's complete subtrees (``perfect_parts(0, size)``, left to right) that an append
-    will combine with: all of them for a batch; for one entry only the smallest ones, as many
-    as its index ends in 1 bits (none, half the time). Every append takes this lock first:
-    indexes come out gap-free and single, as from a locked counter."""
-    size = store.read_state(cursor, lock=True)
-    if size is None:
+def _reserve(
+    cursor, sql: store.Statements, count: int, whole_edge: bool
+) -> tuple[int, list[bytes]]:
+    """Take ``count`` indexes: the first of them, with the log's state row locked until the
+    transaction ends, and the hashes of the right edge's complete subtrees
+    (``perfect_parts(0, size)``, left to right) that the new entries combine with: all of them
+    for a batch; for one entry only the smallest ones, as many as its index ends in 1 bits
+    (none, half the time). Every append takes this lock first: indexes come out gap-free and
+    single, as from a locked counter."""
+    first = store.reserve(cursor, sql, count)
+    if first is None:
         # The first append ever, or the tables were emptied (tests): the size is what is
         # stored. Two processes racing here both insert; get_or_create reads the winner's.
         top = LogEntry.objects.aggregate(top=Max("index"))["top"]
         LogState.objects.get_or_create(
             pk=STATE_ID, defaults={"size": 0 if top is None else top + 1}
         )
-        size = store.read_state(cursor, lock=True)
-        assert size is not None
-    parts = perfect_parts(0, size)
+        first = store.reserve(cursor, sql, count)
+        assert first is not None
+    parts = perfect_parts(0, first)
     if not whole_edge:
-        ones = (size ^ (size + 1)).bit_length() - 1  # the trailing 1 bits of the new index
+        ones = (first ^ (first + 1)).bit_length() - 1  # the trailing 1 bits of the new index
         parts = parts[len(parts) - ones :] if ones else []
-    hashes = fetch_parts(parts, cursor) if parts else {}
-    return size, [hashes[part] for part in parts]
+    hashes = fetch_parts(parts, cursor, sql) if parts else {}
+    return first, [hashes[part] for part in parts]
 
 
-def _append(items: Iterable[NewEntry], now=None, single=False) -> tuple[int, list[tuple]]:
+def _append(items: Sequence[NewEntry], now=None) -> tuple[int, list[tuple]]:
     """Append ``items``; returns the first index and the entry rows written."""
     appended_at = connection.ops.adapt_datetimefield_value(now or timezone.now())
     sha256 = hashlib.sha256
-    with transaction.atomic(), connection.cursor() as cursor:
-        first, frontier = _locked_state(cursor, whole_edge=not single)
+    if not items:
+        return store.stored_size() or 0, []
+    # No savepoint: if an append fails, the change it records must not commit either.
+    with transaction.atomic(savepoint=False), store.append_cursor() as (cursor, sql):
+        first, frontier = _reserve(cursor, sql, len(items), whole_edge=len(items) > 1)
         rows: list[tuple] = []
         nodes: list[tuple[int, bytes]] = []
         index = first
@@ -120,10 +126,9 @@ def _append(items: Iterable[NewEntry], now=None, single=False) -> tuple[int, lis
                 nodes.append(((index << 6) | level, value))
             frontier.append(value)
             index += 1
-        if rows:
-            store.insert_entries(cursor, rows)
-            store.insert_nodes(cursor, nodes)
-            store.write_state(cursor, index)
+        store.insert_entries(cursor, sql, rows)
+        if nodes:
+            store.insert_nodes(cursor, sql, nodes)
     return first, rows
 
 
@@ -131,7 +136,7 @@ def append_entries(items: Iterable[NewEntry]) -> range:
     """Append several entries in order, in one transaction (call it inside the transaction of
     the changes they record). Returns the indexes they got. Much faster per entry than
     ``append_entry`` in a loop: one lock, one insert of entries, one of nodes."""
-    first, rows = _append(items)
+    first, rows = _append(list(items))
     return range(first, first + len(rows))
 
 
@@ -142,9 +147,7 @@ def append_entry(
     exists exactly when the change does. Indexes come from the locked log state: no gaps, no
     twins. The complete subtrees it finishes are stored in the same transaction."""
     now = timezone.now()
-    _first, [row] = _append(
-        [NewEntry(kind, payload, object_type, str(object_id))], now, single=True
-    )
+    _first, [row] = _append([NewEntry(kind, payload, object_type, str(object_id))], now)
     index, kind, object_type, object_id, leaf_input, value, _at = row
     entry = LogEntry(
         index=index,

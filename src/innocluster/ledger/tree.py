@@ -29,14 +29,15 @@ class LogCorrupted(DomainError):
         )
 
 
-def fetch_parts(parts: Iterable[Part], cursor=None) -> dict[Part, bytes]:
+def fetch_parts(parts: Iterable[Part], cursor=None, sql=None) -> dict[Part, bytes]:
     """The stored hashes of complete subtrees, in one query: leaves from the entries, the rest
-    from the nodes. Raises ``LogCorrupted`` if one is missing."""
+    from the nodes (through ``cursor`` with its ``store.Statements`` when given). Raises
+    ``LogCorrupted`` if one is missing."""
     wanted = set(parts)
     leaves = sorted(position for level, position in wanted if level == 0)
     keys = {node_key(level, position): (level, position) for level, position in wanted if level}
     found: dict[Part, bytes] = {}
-    for key, value in store.select_hashes(leaves, sorted(keys), cursor).items():
+    for key, value in store.select_hashes(leaves, sorted(keys), cursor, sql).items():
         found[(0, -1 - key) if key < 0 else keys[key]] = value
     if len(found) != len(wanted):
         level, position = min(wanted - found.keys())
