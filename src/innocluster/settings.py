@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "innocluster.ledger",
     "innocluster.pki",
     "innocluster.documents",
+    "innocluster.navigator",
     "innocluster.portal",
     "innocluster.api",
 ]
