@@ -18,6 +18,7 @@ urlpatterns = [
     path("pki/", include("innocluster.pki.urls")),
     path("documents/", include("innocluster.documents.urls")),
     path("verify/", include("innocluster.documents.verify_urls")),
+    path("navigator/", include("innocluster.navigator.urls")),
     path("", include("innocluster.registry.urls")),
     path("", include("innocluster.portal.urls")),
 ]
