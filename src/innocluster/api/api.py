@@ -9,6 +9,7 @@ from innocluster.accounts.api import router as accounts_router
 from innocluster.documents.api import router as documents_router
 from innocluster.documents.api_evidence import router as verification_router
 from innocluster.ledger.api import router as ledger_router
+from innocluster.navigator.api import router as navigator_router
 from innocluster.pki.api import router as pki_router
 from innocluster.registry.api import router as registry_router
 
@@ -58,6 +59,7 @@ api = InnoClusterAPI(
 )
 install_problem_handlers(api)
 api.add_router("/", registry_router)
+api.add_router("/", navigator_router)
 api.add_router("/", accounts_router)
 api.add_router("/", ledger_router)
 api.add_router("/", pki_router)

@@ -312,11 +312,20 @@ PROFILE_NAMES = tuple(f.name for f in PROFILE_FIELDS)
 NEED_NAMES = tuple(f.name for f in NEED_FIELDS)
 
 
-def _money(value) -> int | Decimal:
-    if isinstance(value, bool):
-        raise ValueError(_("must be a number of roubles"))
+def _number(value, lenient: bool) -> Decimal:
+    """A JSON number (or, from a form, its text with spaces and a decimal comma) as Decimal."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise InvalidOperation
+    if isinstance(value, str):
+        if not lenient:
+            raise InvalidOperation
+        value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    return Decimal(str(value))
+
+
+def _money(value, lenient: bool) -> int | Decimal:
     try:
-        amount = Decimal(str(value).strip())
+        amount = _number(value, lenient)
     except (InvalidOperation, ValueError):
         raise ValueError(_("must be a number of roubles")) from None
     if not amount.is_finite():
@@ -329,16 +338,22 @@ def _money(value) -> int | Decimal:
     return int(amount) if amount == amount.to_integral_value() else amount
 
 
-def _check(field: Field, value, today: datetime.date):
-    """The normalised value, or ValueError with the rule it broke."""
+_TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
+
+
+def _check(field: Field, value, today: datetime.date, lenient: bool = False):
+    """The normalised value, or ValueError with the rule it broke. JSON input is typed (a
+    number is a number); ``lenient`` also takes the text a form or a rule file gives."""
     kind = field.kind
     if kind == "bool":
+        if lenient and isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
         if not isinstance(value, bool):
             raise ValueError(_("must be true or false"))
         return value
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            if lenient and isinstance(value, str) and value.strip().lstrip("-").isdigit():
                 value = int(value)
             else:
                 raise ValueError(_("must be a whole number"))
@@ -348,12 +363,10 @@ def _check(field: Field, value, today: datetime.date):
             raise ValueError(_("must be at most %(max)d") % {"max": field.maximum})
         return value
     if kind == "money":
-        return _money(value)
+        return _money(value, lenient)
     if kind == "share":
-        if isinstance(value, bool):
-            raise ValueError(_("must be a number from 0 to 1"))
         try:
-            share = Decimal(str(value).strip())
+            share = _number(value, lenient)
         except (InvalidOperation, ValueError):
             raise ValueError(_("must be a number from 0 to 1")) from None
         if not share.is_finite() or not 0 <= share <= 1:
@@ -390,7 +403,7 @@ def _check(field: Field, value, today: datetime.date):
             raise ValueError(_("must be an OKVED 2 code such as 62.01"))
         return value.strip()
     # lists
-    if isinstance(value, str):
+    if lenient and isinstance(value, str):
         value = [part for part in re.split(r"[,;\s]+", value) if part]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValueError(_("must be a list of codes"))
@@ -463,11 +476,16 @@ def derive_sme_category(employees, revenue) -> str | None:
 
 
 def check_answers(
-    profile: dict | None, need: dict | None = None, *, today: datetime.date | None = None
+    profile: dict | None,
+    need: dict | None = None,
+    *,
+    today: datetime.date | None = None,
+    lenient: bool = False,
 ) -> Answers:
     """Check a profile and a need; raises ``ValidationFailed`` naming every offending field
     (``profile.trl``, ``need.amount_rub``) and the rule it broke. Unknown fields are refused:
-    a typo must not silently become "unanswered"."""
+    a typo must not silently become "unanswered". ``lenient``: values may be text, as a
+    form's query string gives them ("1 200 000", "yes", "62.01, 72.19")."""
     today = today or datetime.date.today()
     errors: list[FieldError] = []
     values: dict = dict.fromkeys(FIELDS)
@@ -486,7 +504,7 @@ def check_answers(
             if value is None or value == "" or value == []:
                 continue
             try:
-                values[name] = _check(FIELDS[name], value, today)
+                values[name] = _check(FIELDS[name], value, today, lenient)
             except ValueError as problem:
                 errors.append(FieldError(f"{group}.{name}", str(problem.args[0])))
     if errors:

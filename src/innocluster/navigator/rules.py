@@ -93,7 +93,7 @@ def _text(value, path: str, errors: list) -> dict | None:
 
 def _value(spec: Field, value, path: str, errors: list):
     try:
-        return _check(spec, value, FAR_FUTURE)
+        return _check(spec, value, FAR_FUTURE, lenient=True)
     except ValueError as problem:
         errors.append(_error(path, str(problem.args[0])))
         return None
