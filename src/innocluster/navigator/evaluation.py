@@ -160,8 +160,9 @@ def _fit(entry: Entry, values: dict, need_purposes, need_forms) -> tuple[int, di
             parts["amount"] = 0.2  # more than it needs: the measure starts above the need
         elif cap is not None:
             parts["amount"] = float(min(cap, amount) / amount)
-    if entry.rate is not None:
-        parts["cost"] = 1.0 - min(float(entry.rate), 20.0) / 20.0
+    if entry.form == MeasureForm.LOAN:  # cheaper money fits better; an unstated rate, halfway
+        rate = entry.rate
+        parts["cost"] = 0.5 if rate is None else 1.0 - min(float(rate), 20.0) / 20.0
     trl = values["trl"]
     if trl is not None and entry.trl_bands:
         parts["stage"] = 1.0 if any(lo <= trl <= hi for lo, hi in entry.trl_bands) else 0.0
