@@ -26,7 +26,8 @@ field contract and every value is a bound constant, never source text).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -185,58 +186,83 @@ def _criterion(node: dict, path: str, errors: list, group: str | None) -> Criter
     return Criterion(op, name, value, label, group)
 
 
-def parse(rule, path: str = "rules") -> list[Criterion]:
-    """Check a rule; returns its criteria in order, or raises ``ValidationFailed`` naming each
-    offending place (``rules.all[2].field``) and what is wrong there."""
+# A checked rule: a Criterion, or ("all" | "any", [children]), or ("not", [child]).
+Tree = Criterion | tuple
+
+
+def parse_tree(rule, path: str = "rules") -> tuple[Tree, list[Criterion]]:
+    """Check a rule; returns it as a tree and its criteria in order, or raises
+    ``ValidationFailed`` naming each offending place (``rules.all[2].field``) and what is wrong
+    there."""
     errors: list[FieldError] = []
-    criteria = _walk(rule, path, errors, 0, None)
+    tree = _walk(rule, path, errors, 0, None)
+    criteria = leaves(tree) if tree is not None else []
     if not errors and len(criteria) > MAX_CRITERIA:
         errors.append(_error(path, _("has more than %(n)d criteria") % {"n": MAX_CRITERIA}))
     if errors:
         raise ValidationFailed(errors, message=_("The eligibility rule is invalid."))
-    return criteria
+    return tree, criteria
 
 
-def _walk(node, path: str, errors: list, depth: int, group: str | None) -> list[Criterion]:
+def parse(rule, path: str = "rules") -> list[Criterion]:
+    """The criteria of a checked rule, in order (see ``parse_tree``)."""
+    return parse_tree(rule, path)[1]
+
+
+def leaves(tree: Tree) -> list[Criterion]:
+    if isinstance(tree, Criterion):
+        return [tree]
+    return [leaf for child in tree[1] for leaf in leaves(child)]
+
+
+def _walk(node, path: str, errors: list, depth: int, group: str | None) -> Tree | None:
     if depth > MAX_DEPTH:
         errors.append(_error(path, _("is nested too deeply")))
-        return []
+        return None
     if not isinstance(node, dict) or not node:
         errors.append(_error(path, _("must be an object: a criterion, or all/any/not")))
-        return []
+        return None
     groups = [key for key in GROUPS if key in node]
     if not groups:
-        criterion = _criterion(node, path, errors, group)
-        return [criterion] if criterion else []
+        return _criterion(node, path, errors, group)
     if len(node) != 1:
         errors.append(_error(path, _("a group must hold only its one key (all, any or not)")))
-        return []
+        return None
     key = groups[0]
     if key == "not":
-        return _walk(node["not"], f"{path}.not", errors, depth + 1, "not")
+        child = _walk(node["not"], f"{path}.not", errors, depth + 1, "not")
+        return None if child is None else ("not", [child])
     parts = node[key]
     if not isinstance(parts, list) or (key == "any" and not parts):
         errors.append(_error(f"{path}.{key}", _("must be a list of rules")))
-        return []
+        return None
     inner = group if key == "all" else "any"
-    found: list[Criterion] = []
-    for i, part in enumerate(parts):
-        found += _walk(part, f"{path}.{key}[{i}]", errors, depth + 1, inner)
-    return found
+    children = [
+        _walk(part, f"{path}.{key}[{i}]", errors, depth + 1, inner) for i, part in enumerate(parts)
+    ]
+    if any(child is None for child in children):
+        return None
+    return (key, children)
 
 
 # ------------------------------------------------------------------------------ compiling
 
 
-@dataclass
 class Compiled:
-    """A measure's rule as a function ``decide(p, cutoffs) -> (verdict, outcomes)``: verdict
-    True / False / None (eligible, not, unknown); outcomes one per criterion, in order."""
+    """A measure's checked rule: its tree and criteria (in order), and, compiled on first use,
+    ``decide(p, cutoffs) -> (verdict, outcomes)``: verdict True / False / None (eligible, not,
+    unknown), outcomes one per criterion. The catalogue-wide evaluator (engine.py) reads the
+    tree; ``decide`` serves one measure over many profiles (subscriptions) and the rule editor."""
 
-    criteria: list[Criterion]
-    decide: object
-    periods: frozenset = field(default_factory=frozenset)
-    fields: frozenset = field(default_factory=frozenset)
+    def __init__(self, tree: Tree, criteria: list[Criterion]):
+        self.tree = tree
+        self.criteria = criteria
+        self.periods = frozenset(c.value for c in criteria if c.op in AGE_OPS)
+        self.fields = frozenset(c.field for c in criteria if c.field)
+
+    @functools.cached_property
+    def decide(self):
+        return _generate(self.tree, self.criteria)
 
 
 def _all(parts):
@@ -282,26 +308,27 @@ _ATOM = {
 
 
 def compile_rule(rule, extra: list[dict] | None = None) -> Compiled:
-    """Compile ``rule`` (None: no criteria) with ``extra`` criteria joined by ``all`` (the
+    """Check ``rule`` (None: no criteria) joined by ``all`` with ``extra`` criteria (the
     measure's own requirements such as a minimum project budget). Raises ValidationFailed."""
     if rule:
         parse(rule)  # errors name places in the rule as written: rules.all[2].field
-    tree = {"all": ([rule] if rule else []) + list(extra or [])}
-    criteria = parse(tree)
+    tree, criteria = parse_tree({"all": ([rule] if rule else []) + list(extra or [])})
+    return Compiled(tree, criteria)
+
+
+def _generate(tree: Tree, criteria: list[Criterion]):
+    """``decide`` as one generated Python function (see the module docstring)."""
     constants: list = []
-    periods: set = set()
     lines = ["def decide(p, K):"]
     variables: dict[str, str] = {}
-    counter = iter(range(len(criteria)))
-    ordered = iter(criteria)
+    index = {id(c): i for i, c in enumerate(criteria)}
 
     def constant(value) -> int:
         constants.append(value)
         return len(constants) - 1
 
     def atom(criterion: Criterion) -> str:
-        index = next(counter)
-        name = f"o{index}"
+        name = f"o{index[id(criterion)]}"
         if criterion.op == "confirm":
             lines.append(f"    {name} = True")
             return name
@@ -324,33 +351,25 @@ def compile_rule(rule, extra: list[dict] | None = None) -> Compiled:
                 if t
             )
         else:
-            value = criterion.value
-            if criterion.op in AGE_OPS:
-                periods.add(value)
-            test = _ATOM[criterion.op].format(v=v, i=constant(value))
+            test = _ATOM[criterion.op].format(v=v, i=constant(criterion.value))
         lines.append(f"    {name} = None if {v} is None else ({test})")
         return name
 
-    def expression(node) -> str:
-        if "all" in node:
-            return f"_all(({''.join(expression(n) + ', ' for n in node['all'])}))"
-        if "any" in node:
-            return f"_any(({''.join(expression(n) + ', ' for n in node['any'])}))"
-        if "not" in node:
-            return f"_not({expression(node['not'])})"
-        return atom(next(ordered))  # the walk visits leaves in parse()'s order
+    def expression(node: Tree) -> str:
+        if isinstance(node, Criterion):
+            return atom(node)
+        key, children = node
+        if key == "not":
+            return f"_not({expression(children[0])})"
+        helper = "_all" if key == "all" else "_any"
+        return f"{helper}(({''.join(expression(child) + ', ' for child in children)}))"
 
     verdict = expression(tree)
     outcomes = "".join(f"o{i}, " for i in range(len(criteria)))
     lines.append(f"    return {verdict}, ({outcomes})")
     namespace = {"C": tuple(constants), "_all": _all, "_any": _any, "_not": _not}
     exec(compile("\n".join(lines), "<eligibility rule>", "exec"), namespace)  # noqa: S102 - see the module docstring
-    return Compiled(
-        criteria=criteria,
-        decide=namespace["decide"],
-        periods=frozenset(periods),
-        fields=frozenset(c.field for c in criteria if c.field),
-    )
+    return namespace["decide"]
 
 
 def cutoff(today: datetime.date, period: tuple[str, int]) -> datetime.date:
