@@ -1,12 +1,468 @@
-"""Background work of the navigator (run by ``innocluster worker``)."""
+"""Background work of the navigator (run by ``innocluster worker``): telling subscribers when a
+measure becomes eligible for them, and keeping their profiles in step with the registry.
+
+``notify_subscribers`` runs after every published rule (``services.measure_changed``). It reads
+the subscriptions as plain rows (no model instances), normalises only the profile fields the
+measure's rule reads (memoised per distinct value: most organisations share regions, OKVED codes
+and categories), decides, then writes only the subscriptions whose eligibility changed, in
+batches, and mails each new alert once. It is safe to re-run: an alert is unique per
+subscription, measure and rule version, and an alert is mailed until it is marked mailed.
+"""
 
 from __future__ import annotations
 
+import datetime
+import logging
+import threading
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
+
+from innocluster.core.errors import ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2000  # rows per database round trip when streaming subscriptions
+WRITE_BATCH = 900  # ids per statement (below every database's limit of query parameters)
+MAIL_BATCH = 500  # messages per SMTP connection round
+
+
+# ------------------------------------------------------------------------------ deciding
+
+
+class _Normaliser:
+    """The values a compiled rule reads, from stored (JSON) profiles, each distinct raw value
+    checked once: ``fields.check_answers`` would check every field of every profile."""
+
+    def __init__(self, names, today: datetime.date):
+        from .fields import FIELDS
+
+        self.today = today
+        self.specs = [(name, FIELDS[name]) for name in sorted(names)]
+        self.memo: dict = {}
+        self.derive_sme = "sme_category" in names
+
+    def value(self, spec, raw):
+        from .fields import _check
+
+        key = (spec.name, tuple(raw) if isinstance(raw, list) else raw)
+        try:
+            return self.memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value (a stored profile edited by hand)
+            key = None
+        try:
+            # Stored profiles hold money as text (Answers.given, profile_for_organisation).
+            value = _check(spec, raw, self.today, lenient=True)
+        except ValueError:
+            value = None  # a stored answer no longer valid is unanswered, never a guess
+        if key is not None:
+            self.memo[key] = value
+        return value
+
+    def __call__(self, profile: dict) -> dict:
+        from .fields import derive_sme_category
+        from .rules import prepare
+
+        values = {}
+        for name, spec in self.specs:
+            raw = profile.get(name)
+            values[name] = None if raw is None or raw == "" or raw == [] else self.value(spec, raw)
+        if self.derive_sme and values["sme_category"] is None:
+            from .fields import FIELDS
+
+            employees = profile.get("employees")
+            revenue = profile.get("revenue_rub")
+            values["sme_category"] = derive_sme_category(
+                None if employees is None else self.value(FIELDS["employees"], employees),
+                None if revenue is None else self.value(FIELDS["revenue_rub"], revenue),
+            )
+        return prepare(values)
+
+
+def measure_is_relevant(measure, today: datetime.date) -> bool:
+    """Whether a business could still use ``measure`` (as ``Catalogue.load`` and ``evaluate``
+    see it): not closed and not past its closing date."""
+    from .choices import MeasureStatus
+
+    if measure.status == MeasureStatus.CLOSED:
+        return False
+    return measure.closes_on is None or measure.closes_on >= today
+
+
+def _decider(measure, today: datetime.date):
+    """A function ``profile (stored JSON) -> bool``: is the measure eligible for it today."""
+    from .evaluation import measure_requirements
+    from .rules import compile_rule, cutoff
+
+    compiled = compile_rule(measure.rules, measure_requirements(measure))
+    cutoffs = {period: cutoff(today, period) for period in compiled.periods}
+    normalise = _Normaliser(compiled.fields, today)
+    decide = compiled.decide
+
+    def eligible(profile) -> bool:
+        if not isinstance(profile, dict):
+            return False
+        return decide(normalise(profile), cutoffs)[0] is True
+
+    return eligible
+
+
+# ------------------------------------------------------------------------------ notifying
+
+
+def notify(code: str, rules_version: int, *, today: datetime.date | None = None) -> dict:
+    """Re-evaluate every active subscription against measure ``code``; see the module docstring.
+
+    Returns counts: ``subscriptions`` evaluated, ``eligible`` now, ``added`` and ``removed``
+    (codes added to or removed from subscriptions' ``eligible``), ``alerts`` created, ``mailed``.
+    A task for an older rule version than the measure's does nothing (the newer one's task
+    follows)."""
+    from .models import Alert, Measure, Subscription
+
+    counts = dict.fromkeys(("subscriptions", "eligible", "added", "removed", "alerts", "mailed"), 0)
+    measure = Measure.objects.select_related("provider").filter(code=code).first()
+    if measure is None or measure.rules_version > rules_version:
+        return counts
+    today = today or timezone.localdate()
+    if measure_is_relevant(measure, today):
+        try:
+            eligible = _decider(measure, today)
+        except ValidationFailed:
+            logger.exception("The published rule of %s does not compile", code)
+            return counts
+    else:
+        eligible = None  # a closed measure is eligible for nobody
+
+    # 1. Decide, streaming plain rows: who became eligible, who no longer is.
+    became, ceased = [], []
+    rows = (
+        Subscription.objects.filter(active=True)
+        .order_by()
+        .values_list("pk", "profile", "eligible")
+        .iterator(chunk_size=CHUNK)
+    )
+    for pk, profile, known in rows:
+        counts["subscriptions"] += 1
+        now = eligible is not None and eligible(profile)
+        counts["eligible"] += now
+        was = code in known if isinstance(known, list) else False
+        if now and not was:
+            became.append(pk)
+        elif was and not now:
+            ceased.append(pk)
+
+    # 2. Write only the changes, each batch re-read under lock so that two measures' tasks
+    # running at once never lose each other's codes.
+    alerted = set(
+        Alert.objects.filter(measure=measure, rules_version=rules_version).values_list(
+            "subscription_id", flat=True
+        )
+    )
+    for ids, add in ((became, True), (ceased, False)):
+        for start in range(0, len(ids), WRITE_BATCH):
+            batch = ids[start : start + WRITE_BATCH]
+            with transaction.atomic():
+                changed = _write_eligible(batch, code, add)
+                if add:
+                    new = [
+                        Alert(subscription_id=pk, measure=measure, rules_version=rules_version)
+                        for pk in changed
+                        if pk not in alerted
+                    ]
+                    Alert.objects.bulk_create(new, batch_size=WRITE_BATCH)
+                    counts["alerts"] += len(new)
+                    counts["added"] += len(changed)
+                else:
+                    counts["removed"] += len(changed)
+
+    # 3. Mail every alert of this version not yet mailed (a failed or interrupted run's too).
+    counts["mailed"] = mail_alerts(measure, rules_version)
+    return counts
+
+
+def _write_eligible(ids: list, code: str, add: bool) -> list:
+    """Add ``code`` to (or remove it from) the ``eligible`` of subscriptions ``ids``, as they
+    are now; returns the ids actually changed. Call inside a transaction."""
+    from .models import Subscription
+
+    current = (
+        Subscription.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "eligible")
+    )
+    groups: dict[tuple, list] = defaultdict(list)
+    for pk, known in current:
+        codes = set(known) if isinstance(known, list) else set()
+        if (code in codes) == add:
+            continue
+        if add:
+            codes.add(code)
+        else:
+            codes.discard(code)
+        groups[tuple(sorted(codes))].append(pk)
+    changed = []
+    if len(groups) * 4 <= sum(len(pks) for pks in groups.values()):
+        # Most rows get the same list: one UPDATE per distinct list.
+        for codes, pks in groups.items():
+            Subscription.objects.filter(pk__in=pks).update(eligible=list(codes))
+            changed += pks
+    else:
+        objects = [
+            Subscription(pk=pk, eligible=list(codes)) for codes, pks in groups.items() for pk in pks
+        ]
+        Subscription.objects.bulk_update(objects, ["eligible"], batch_size=WRITE_BATCH)
+        changed = [o.pk for o in objects]
+    return changed
+
+
+def _measure_url(measure) -> str:
+    try:
+        path = reverse("navigator:measure", args=[measure.code])
+    except NoReverseMatch:
+        path = reverse("navigator:start")
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _texts(measure, lang: str) -> tuple[str, str]:
+    """The subject and body of an alert's e-mail in ``lang`` (``%(organisation)s`` left in)."""
+    with translation.override(lang):
+        name = measure.name_en if lang == "en" and measure.name_en else measure.name_ru
+        provider = measure.provider
+        provider_name = provider.name_en if lang == "en" and provider.name_en else provider.name_ru
+        subject = _("A support measure now fits you: %(measure)s") % {"measure": name}
+        body = _(
+            "The support measure “%(measure)s” of %(provider)s is now eligible for "
+            "%%(organisation)s, by its profile in the support navigator.\n\n"
+            "The measure, its terms and how to apply: %(link)s\n\n"
+            "You receive this because your organisation subscribed to the navigator's notices; "
+            "you can unsubscribe in the navigator."
+        ) % {"measure": name, "provider": provider_name, "link": _measure_url(measure)}
+    return subject, body
+
+
+def mail_alerts(measure, rules_version: int) -> int:
+    """E-mail the subscribers of the not yet mailed alerts of ``measure`` at ``rules_version``:
+    in the subscriber's language when the user who subscribed chose one, else in Russian with
+    English below; marks them mailed. Returns how many were sent."""
+    from .models import Alert
+
+    texts = {lang: _texts(measure, lang) for lang in ("ru", "en")}
+    both_subject = f"{texts['ru'][0]} / {texts['en'][0]}"
+    rows = (
+        Alert.objects.filter(
+            measure=measure,
+            rules_version=rules_version,
+            emailed_at__isnull=True,
+            subscription__active=True,
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "subscription__email",
+            "subscription__created_by__preferred_language",
+            "subscription__organisation__name_ru",
+            "subscription__organisation__name_en",
+        )
+    )
+    sent = 0
+    batch: list[tuple] = []
+    connection = get_connection()
+
+    def flush():
+        nonlocal sent
+        messages = []
+        for _pk, email, lang, name_ru, name_en in batch:
+            name_en = name_en or name_ru
+            if lang in texts:
+                subject, body = texts[lang]
+                text = body % {"organisation": name_en if lang == "en" else name_ru}
+            else:
+                subject = both_subject
+                text = (
+                    texts["ru"][1] % {"organisation": name_ru}
+                    + "\n\n— English —\n\n"
+                    + texts["en"][1] % {"organisation": name_en}
+                )
+            messages.append(EmailMessage(subject, text, None, [email], connection=connection))
+        connection.send_messages(messages)
+        Alert.objects.filter(pk__in=[row[0] for row in batch]).update(emailed_at=timezone.now())
+        sent += len(batch)
+        batch.clear()
+
+    with connection:
+        for row in rows.iterator(chunk_size=CHUNK):
+            batch.append(row)
+            if len(batch) >= MAIL_BATCH:
+                flush()
+        if batch:
+            flush()
+    return sent
 
 
 @task()
 def notify_subscribers(code: str, rules_version: int) -> int:
-    """Re-evaluate the subscribed organisations against measure ``code`` (being written: see
-    issue 4's subscriptions)."""
-    return 0
+    """Re-evaluate the subscribed organisations against measure ``code`` at ``rules_version``:
+    an alert and an e-mail for each that it became eligible for; ``eligible`` kept in step.
+    Returns the number of alerts created."""
+    return notify(code, rules_version)["alerts"]
+
+
+# ------------------------------------------------------------------------------ profiles
+
+
+def refresh_profiles(organisation_ids=None) -> int:
+    """Rebuild the stored profile of each active subscription (of ``organisation_ids``, or all)
+    from the registry plus the subscription's own answers. ``eligible`` stays as last
+    announced, so a measure the new profile makes eligible is announced when it next changes.
+    Returns the number of profiles that changed."""
+    from .fields import check_answers
+    from .models import Subscription
+    from .profile import profile_for_organisation
+
+    subscriptions = (
+        Subscription.objects.filter(active=True)
+        .select_related("organisation")
+        .prefetch_related(
+            "organisation__okved_extra", "organisation__revenues", "organisation__priority_areas"
+        )
+        .only("pk", "profile", "answers", "organisation")
+        .order_by("pk")
+    )
+    if organisation_ids is not None:
+        subscriptions = subscriptions.filter(organisation_id__in=list(organisation_ids))
+    changed = []
+    for subscription in subscriptions.iterator(chunk_size=CHUNK):
+        profile = {**profile_for_organisation(subscription.organisation)}
+        answers = subscription.answers if isinstance(subscription.answers, dict) else {}
+        profile.update(answers)
+        try:
+            check_answers(profile, lenient=True)
+        except ValidationFailed:
+            # The registry says something the contract refuses (it should not): keep the
+            # subscription's own answers over what can be checked, drop the rest.
+            profile = _valid_part(profile)
+        if profile != subscription.profile:
+            subscription.profile = profile
+            changed.append(subscription)
+    Subscription.objects.bulk_update(changed, ["profile"], batch_size=WRITE_BATCH)
+    return len(changed)
+
+
+def _valid_part(profile: dict) -> dict:
+    from .fields import check_answers
+
+    kept = {}
+    for name, value in profile.items():
+        try:
+            check_answers({name: value}, lenient=True)
+        except ValidationFailed:
+            continue
+        kept[name] = value
+    return kept
+
+
+@task()
+def refresh_subscription_profiles(organisation_ids: list[str] | None = None) -> int:
+    """Rebuild subscribers' profiles from the registry (all active ones, or those of
+    ``organisation_ids``); returns how many changed."""
+    return refresh_profiles(organisation_ids)
+
+
+# The registry fires Django's model signals when an organisation, its revenue or its links to
+# OKVED codes and priority areas change (registry/signals.py listens to the same ones for the
+# page cache). The organisations touched in a transaction are collected and refreshed once, in
+# the background, when it commits. Bulk writes fire no signals: the nightly full refresh
+# (refresh_subscription_profiles with no arguments) covers them.
+_pending: set[str] = set()
+_pending_lock = threading.Lock()
+
+
+def _touched(organisation_id, using=None) -> None:
+    if organisation_id is None:
+        return
+    with _pending_lock:
+        _pending.add(str(organisation_id))
+    # One callback per change; the first to run takes the whole set, the rest find it empty.
+    # (A rolled-back change leaves its ids for the next commit: one needless refresh.)
+    transaction.on_commit(_flush_touched, using=using)
+
+
+def _flush_touched() -> None:
+    from .models import Subscription
+
+    with _pending_lock:
+        ids = sorted(_pending)
+        _pending.clear()
+    if not ids:
+        return
+    subscribed = sorted(
+        str(pk)
+        for pk in Subscription.objects.filter(organisation_id__in=ids, active=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    if subscribed:
+        refresh_subscription_profiles.enqueue(subscribed)
+
+
+def organisation_saved(sender, instance, raw=False, using=None, **kwargs) -> None:
+    if not raw:
+        _touched(instance.pk, using)
+
+
+def revenue_saved(sender, instance, raw=False, using=None, **kwargs) -> None:
+    if not raw:
+        _touched(instance.organisation_id, using)
+
+
+def organisation_links_changed(sender, instance, action, reverse, pk_set, using=None, **kw):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:  # an organisation's codes or areas changed
+        _touched(instance.pk, using)
+    else:  # an OKVED code or area gained or lost organisations
+        for pk in pk_set or ():
+            _touched(pk, using)
+
+
+def connect() -> None:
+    """Refresh subscribers' profiles when their organisation changes in the registry (call from
+    the navigator's ``AppConfig.ready``)."""
+    from django.db.models.signals import post_delete
+
+    from innocluster.registry.models import AnnualRevenue, Organisation
+
+    post_save.connect(organisation_saved, sender=Organisation, dispatch_uid="navigator:org")
+    post_save.connect(revenue_saved, sender=AnnualRevenue, dispatch_uid="navigator:revenue")
+    post_delete.connect(revenue_saved, sender=AnnualRevenue, dispatch_uid="navigator:revenue-del")
+    for through in (Organisation.priority_areas.through, Organisation.okved_extra.through):
+        m2m_changed.connect(
+            organisation_links_changed,
+            sender=through,
+            dispatch_uid=f"navigator:{through._meta.label_lower}",
+        )
+
+
+def disconnect() -> None:
+    """Undo ``connect`` (tests)."""
+    from django.db.models.signals import post_delete
+
+    from innocluster.registry.models import AnnualRevenue, Organisation
+
+    post_save.disconnect(sender=Organisation, dispatch_uid="navigator:org")
+    post_save.disconnect(sender=AnnualRevenue, dispatch_uid="navigator:revenue")
+    post_delete.disconnect(sender=AnnualRevenue, dispatch_uid="navigator:revenue-del")
+    for through in (Organisation.priority_areas.through, Organisation.okved_extra.through):
+        m2m_changed.disconnect(
+            sender=through, dispatch_uid=f"navigator:{through._meta.label_lower}"
+        )
