@@ -24,6 +24,7 @@ venv: $(STAMP) ## Create .venv from the lock file
 install: $(STAMP) ## venv from the lock file, migrate, load reference data
 	$(IC) migrate --noinput
 	$(IC) load_reference
+	$(IC) measures import --reference
 
 demo: install ## Demo data and var/demo-credentials.json (ORGS=300 organisations), without serving
 	$(IC) demo --orgs $(ORGS)
