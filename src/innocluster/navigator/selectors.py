@@ -1,0 +1,286 @@
+"""Reads of the navigator's pages, scoped to what the user may see: the user's organisations,
+alerts and subscriptions; results and measures as the pages show them (reasons, terms in
+words); the rule history with its diffs; trying an edited rule on sample profiles."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from innocluster.core.errors import ValidationFailed
+from innocluster.registry.choices import OrgRole
+from innocluster.registry.models import Organisation, OrganisationRole
+
+from .choices import MeasureForm, MeasureStatus, Purpose, Stage, Verdict
+from .evaluation import Catalogue, evaluate, measure_requirements
+from .fields import FIELDS, Answers, check_answers
+from .models import Alert, Measure, RuleVersion, Subscription
+from .reasons import field_label, fit_parts, reasons, requirement, show
+from .rules import compile_rule
+
+MANAGING_ROLES = (OrgRole.OWNER, OrgRole.EDITOR, OrgRole.SIGNATORY)
+
+
+# --- the user's organisations ------------------------------------------------------------------
+
+
+def user_organisations(user, *, managing: bool = False) -> list[Organisation]:
+    """The organisations ``user`` holds a role in (owner, editor or signatory when
+    ``managing``), by name, each once."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    roles = OrganisationRole.objects.filter(user=user)
+    if managing:
+        roles = roles.filter(role__in=MANAGING_ROLES)
+    ids = roles.values("organisation_id")
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name_ru", "id"))
+
+
+def organisation_for_profile(user, organisation_id) -> Organisation | None:
+    """One of the user's organisations, with what ``profile_for_organisation`` reads."""
+    if not getattr(user, "is_authenticated", False) or not organisation_id:
+        return None
+    try:
+        return (
+            Organisation.objects.filter(pk=organisation_id, roles__user=user)
+            .prefetch_related("okved_extra", "revenues", "priority_areas")
+            .distinct()
+            .first()
+        )
+    except (ValueError, TypeError, Exception):  # a malformed id is simply not theirs
+        return None
+
+
+def unread_alert_count(user) -> int:
+    """Unread alerts of every organisation the user holds a role in."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    ids = OrganisationRole.objects.filter(user=user).values("organisation_id")
+    return Alert.objects.filter(subscription__organisation_id__in=ids, read_at__isnull=True).count()
+
+
+def subscriptions_of(organisations) -> dict:
+    """Active subscriptions by organisation id."""
+    return {
+        s.organisation_id: s
+        for s in Subscription.objects.filter(organisation__in=organisations, active=True)
+    }
+
+
+def alerts_of(organisation):
+    return (
+        Alert.objects.filter(subscription__organisation=organisation)
+        .select_related("measure", "measure__provider")
+        .order_by("-created_at")
+    )
+
+
+# --- evaluation as the pages show it -----------------------------------------------------------
+
+
+def next_unskipped(evaluation, skipped) -> str | None:
+    """The evaluation's next question, leaving out the ones the user chose to skip (the core's
+    ``next_question`` over the results with the skipped fields taken out of ``missing``)."""
+    return evaluation.next_question_without(skipped or ())
+
+
+def counts(results) -> dict:
+    found = dict.fromkeys(Verdict.values, 0)
+    for result in results:
+        found[result.verdict] += 1
+    return found
+
+
+def _rub(value) -> str:
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    return _("%(amount)s RUB") % {
+        "amount": formats.number_format(value, use_l10n=True, force_grouping=True)
+    }
+
+
+def _percent(value) -> str:
+    value = Decimal(value).normalize()
+    return f"{formats.number_format(value, use_l10n=True)}%"
+
+
+def terms_summary(measure: Measure) -> list[str]:
+    """The money terms in a few words: amounts, share of costs, rate and term, co-financing."""
+    parts = []
+    low, high = measure.amount_min_rub, measure.amount_max_rub
+    if low is not None and high is not None:
+        parts.append(_("from %(low)s to %(high)s") % {"low": _rub(low), "high": _rub(high)})
+    elif high is not None:
+        parts.append(_("up to %(amount)s") % {"amount": _rub(high)})
+    elif low is not None:
+        parts.append(_("from %(amount)s") % {"amount": _rub(low)})
+    if measure.cost_share_max is not None:
+        parts.append(
+            _("up to %(share)s of costs") % {"share": _percent(measure.cost_share_max * 100)}
+        )
+    rate_low, rate_high = measure.rate_percent_min, measure.rate_percent_max
+    if rate_low is not None and rate_high is not None and rate_low != rate_high:
+        parts.append(
+            _("rate %(low)s–%(high)s a year")
+            % {"low": _percent(rate_low), "high": _percent(rate_high)}
+        )
+    elif rate_low is not None or rate_high is not None:
+        parts.append(_("rate %(rate)s a year") % {"rate": _percent(rate_low or rate_high)})
+    if measure.term_months:
+        parts.append(
+            ngettext("term %(n)d month", "term %(n)d months", measure.term_months)
+            % {"n": measure.term_months}
+        )
+    if measure.cofinancing_min_share is not None:
+        parts.append(
+            _("co-financing from %(share)s")
+            % {"share": _percent(measure.cofinancing_min_share * 100)}
+        )
+    return parts
+
+
+def labels(choices, codes) -> list[str]:
+    known = dict(choices)
+    return [str(known.get(code, code)) for code in codes or ()]
+
+
+AREA_LABELS = dict(FIELDS["priority_areas"].choices)
+
+
+def measure_words(measure: Measure) -> dict:
+    """A measure's vocabularies in the active language."""
+    return {
+        "form": str(dict(MeasureForm.choices).get(measure.form, measure.form)),
+        "purposes": labels(Purpose.choices, measure.purposes),
+        "areas": [str(AREA_LABELS.get(a, a)) for a in measure.priority_areas or ()],
+        "stages": labels(Stage.choices, measure.stages),
+        "status": str(dict(MeasureStatus.choices).get(measure.status, measure.status)),
+    }
+
+
+def result_rows(results, answers: Answers, lang: str) -> list[dict]:
+    """Each result with what its card shows: reasons, fit, what is missing, the terms."""
+    rows = []
+    for result in results:
+        measure = result.entry.measure
+        rows.append(
+            {
+                "result": result,
+                "measure": measure,
+                "verdict_label": str(dict(Verdict.choices)[result.verdict]),
+                "reasons": reasons(result, answers.values, lang),
+                "fit": fit_parts(result, lang),
+                "missing": [(name, field_label(name, lang)) for name in result.missing],
+                "terms": terms_summary(measure),
+                "words": measure_words(measure),
+            }
+        )
+    return rows
+
+
+def criteria_in_words(measure: Measure, lang: str) -> tuple[list[dict], str]:
+    """The measure's eligibility criteria (its rule and its own requirements) in words, and an
+    error text if the stored rule does not compile (it never should)."""
+    try:
+        compiled = compile_rule(measure.rules, measure_requirements(measure))
+    except ValidationFailed as failure:
+        return [], str(failure)
+    out = []
+    for criterion in compiled.criteria:
+        if criterion.label:
+            title = criterion.label.get(lang) or criterion.label.get("ru", "")
+        elif criterion.spec is not None:
+            title = field_label(criterion.field, lang)
+            title = title[:1].upper() + title[1:]
+        else:
+            title = _("Criterion")
+        out.append(
+            {
+                "criterion": title,
+                "required": requirement(criterion, lang),
+                "op": criterion.op,
+                "group": criterion.group,
+            }
+        )
+    return out, ""
+
+
+# --- operators ---------------------------------------------------------------------------------
+
+
+def pretty(rules) -> str:
+    return json.dumps(rules, ensure_ascii=False, indent=2)
+
+
+def rule_history(measure: Measure) -> list[dict]:
+    """Every published version, newest first, each with its diff against the one before."""
+    versions = list(
+        RuleVersion.objects.filter(measure=measure).select_related("author").order_by("number")
+    )
+    rows = []
+    previous = None
+    for version in versions:
+        before = pretty(previous.rules).splitlines() if previous else []
+        after = pretty(version.rules).splitlines()
+        diff = list(
+            difflib.unified_diff(
+                before,
+                after,
+                fromfile=f"v{previous.number}" if previous else "—",
+                tofile=f"v{version.number}",
+                lineterm="",
+            )
+        )
+        rows.append({"version": version, "diff": diff})
+        previous = version
+    rows.reverse()
+    return rows
+
+
+def try_rule(measure: Measure, rules, cases, lang: str) -> list[dict]:
+    """Evaluate ``rules`` for ``measure`` (not published: an unsaved copy) against each case
+    ``(code, label, profile, need)``. Raises ValidationFailed if the rule does not compile.
+    A case whose answers are invalid gets its error instead of a verdict."""
+    draft = copy.copy(measure)
+    draft.rules = rules
+    draft.closes_on = None  # test the rule even on a measure past its closing date
+    catalogue = Catalogue.of([draft])
+    out = []
+    for code, label, profile, need in cases:
+        row = {"code": code, "label": label, "error": "", "profile": profile, "need": need}
+        try:
+            answers = check_answers(profile, need, lenient=True)
+        except ValidationFailed as failure:
+            row["error"] = "; ".join(f"{e.field}: {e.message}" for e in failure.errors)
+            out.append(row)
+            continue
+        evaluation = evaluate(answers, catalogue=catalogue)
+        result = evaluation.results[0]
+        row.update(
+            {
+                "verdict": result.verdict,
+                "verdict_label": str(dict(Verdict.choices)[result.verdict]),
+                "reasons": reasons(result, answers.values, lang),
+                "missing": [field_label(name, lang) for name in result.missing],
+            }
+        )
+        out.append(row)
+    return out
+
+
+def manage_rows(query: str = ""):
+    measures = Measure.objects.select_related("provider").order_by("code")
+    if query:
+        measures = measures.filter(Q(code__icontains=query))
+    return measures
+
+
+def show_value(name: str, value) -> str:
+    return show(FIELDS[name], value)
