@@ -351,6 +351,10 @@ def results(request):
     """The results: eligible first, then maybe, then not eligible, each with its reasons;
     filters by form, provider and purpose; print, save and share. Invalid answers re-show the
     single form with the error next to the field."""
+    if any(v == "" for _key, values in request.GET.lists() for v in values):
+        # The single form sends every field; its empty ones are left out of the address.
+        kept = [(k, v) for k, values in request.GET.lists() for v in values if v != ""]
+        return redirect(reverse("navigator:results") + "?" + urlencode(kept))
     form = AnswersForm(request.GET, single=True)
     if not form.is_valid():
         return _form_page(request, form, 400)

@@ -43,7 +43,7 @@
       var data = new FormData(editor);
       data.set("action", "test");
       button.disabled = true;
-      fetch(editor.action, {
+      fetch(editor.getAttribute("action"), {
         method: "POST",
         body: data,
         credentials: "same-origin",
