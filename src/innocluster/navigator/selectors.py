@@ -282,5 +282,19 @@ def manage_rows(query: str = ""):
     return measures
 
 
-def show_value(name: str, value) -> str:
-    return show(FIELDS[name], value)
+def show_answer(spec, value) -> str:
+    """An answer as the answers list shows it (a region by its name too)."""
+    if spec.kind == "region":
+        from innocluster.registry.models import Region
+
+        region = Region.objects.filter(code=value).first()
+        return f"{region.name} ({value})" if region else str(value)
+    return show(spec, value)
+
+
+def compare_with(tests: list[dict], published: list[dict]) -> None:
+    """Put the published rule's verdict beside each test row, and mark the ones that change."""
+    for row, now in zip(tests, published, strict=True):
+        row["published_label"] = now.get("verdict_label", "")
+        row["published_verdict"] = now.get("verdict", "")
+        row["changed"] = bool(row.get("verdict")) and row.get("verdict") != now.get("verdict")

@@ -45,7 +45,7 @@ from .forms import (
 )
 from .models import Institution, Measure, SavedResult
 from .profile import profile_for_organisation
-from .reasons import field_label, show
+from .reasons import field_label
 from .samples import samples
 
 TEMPLATES = "navigator/"
@@ -121,7 +121,7 @@ def _answered_rows(form: AnswersForm, pairs: list[tuple[str, str]], registry: di
             {
                 "name": name,
                 "label": capfirst(field_label(name, lang())),
-                "value": show(spec, value) if value is not None else "",
+                "value": selectors.show_answer(spec, value) if value is not None else "",
                 "skipped": skipped and value is None,
                 "derived": name in form.answers.derived,
                 "from_registry": name in registry,
@@ -583,6 +583,13 @@ def _cases(form: RuleEditForm) -> list[tuple]:
     return cases
 
 
+def _published_verdicts(measure, cases) -> list[dict]:
+    try:
+        return selectors.try_rule(measure, measure.rules, cases, lang())
+    except ValidationFailed:  # a stored rule that no longer compiles: nothing to compare
+        return [{} for _case in cases]
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only
 def manage_rules(request, code):
@@ -603,7 +610,9 @@ def manage_rules(request, code):
                 )
                 messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
                 return redirect("navigator:manage_rules", measure.code)
-            tests = selectors.try_rule(measure, rules, _cases(form), lang())
+            cases = _cases(form)
+            tests = selectors.try_rule(measure, rules, cases, lang())
+            selectors.compare_with(tests, _published_verdicts(measure, cases))
         except ValidationFailed as failure:
             status = 400
             for error in failure.errors:
@@ -628,7 +637,9 @@ def manage_rules(request, code):
             "measure": measure,
             "form": form,
             "tests": tests,
-            "samples": samples(),
+            "samples": [
+                (s, selectors.pretty({"profile": s.profile, "need": s.need})) for s in samples()
+            ],
             "history": selectors.rule_history(measure),
         },
         status=status,
