@@ -499,16 +499,25 @@ def test_reference_catalogue_loads_once(reference_catalogue):
 # ------------------------------------------------------------------ the command line
 
 
-def run(*argv) -> int:
-    """``innocluster measures ...`` as the console runs it; its exit status."""
-    try:
-        Command().run_from_argv(["innocluster", "measures", "--skip-checks", *argv])
-    except SystemExit as exit_:
-        return exit_.code
-    return 0
+@pytest.fixture
+def run(monkeypatch):
+    """``innocluster measures ...`` as the console runs it; returns its exit status. (The
+    console closes the database connections at the end, which would end the test's own.)"""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    def run(*argv) -> int:
+        try:
+            Command().run_from_argv(["innocluster", "measures", "--skip-checks", *argv])
+        except SystemExit as exit_:
+            return exit_.code
+        return 0
+
+    return run
 
 
-def test_cli_import_exit_status(tmp_path, capsys):
+def test_cli_import_exit_status(tmp_path, capsys, run):
     good = write(tmp_path, "good.json", feed(measure()))
     assert run("import", good) == 0
     out = capsys.readouterr().out
@@ -522,7 +531,7 @@ def test_cli_import_exit_status(tmp_path, capsys):
     assert "Cannot read" in capsys.readouterr().err
 
 
-def test_cli_dry_run_close_missing_and_reference(tmp_path, capsys):
+def test_cli_dry_run_close_missing_and_reference(tmp_path, capsys, run):
     import_catalogue(write(tmp_path, "v1.json", feed(measure("a"), measure("b"))))
     v2 = write(tmp_path, "v2.json", feed(measure("a")))
     assert run("import", v2, "--close-missing") == 1  # without --provider

@@ -70,7 +70,9 @@ import datetime
 import io
 import json
 import re
+import http.client
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -99,39 +101,21 @@ FORMATS = ("json", "yaml", "csv")
 INSTITUTION_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 INSTITUTION_FIELDS = ("code", "name_ru", "name_en", "level", "website")
+# A measure's keys, in the order an export writes them.
+# fmt: off
 MEASURE_FIELDS = (
-    "code",
-    "provider",
-    "name_ru",
-    "name_en",
-    "description_ru",
-    "description_en",
-    "form",
-    "purposes",
-    "amount_min_rub",
-    "amount_max_rub",
-    "cost_share_max",
-    "amount_note_ru",
-    "amount_note_en",
-    "rate_percent_min",
-    "rate_percent_max",
-    "term_months",
-    "cofinancing_min_share",
-    "min_project_budget_rub",
-    "priority_areas",
-    "stages",
-    "legal_act",
-    "source_url",
-    "as_of",
-    "verified_on",
-    "status",
-    "opens_on",
-    "closes_on",
-    "how_to_apply_ru",
-    "how_to_apply_en",
-    "apply_url",
-    "rules",
+    "code", "provider", "name_ru", "name_en", "description_ru", "description_en", "form",
+    "purposes", "amount_min_rub", "amount_max_rub", "cost_share_max", "amount_note_ru",
+    "amount_note_en", "rate_percent_min", "rate_percent_max", "term_months",
+    "cofinancing_min_share", "min_project_budget_rub", "priority_areas", "stages", "legal_act",
+    "source_url", "as_of", "verified_on", "status", "opens_on", "closes_on", "how_to_apply_ru",
+    "how_to_apply_en", "apply_url", "rules",
 )
+TEXT_NAMES = (
+    "name_ru", "name_en", "description_ru", "description_en", "amount_note_ru", "amount_note_en",
+    "legal_act", "source_url", "how_to_apply_ru", "how_to_apply_en", "apply_url",
+)
+# fmt: on
 REQUIRED = ("code", "provider", "name_ru", "form")
 MONEY_FIELDS = ("amount_min_rub", "amount_max_rub", "min_project_budget_rub")
 SHARE_FIELDS = ("cost_share_max", "cofinancing_min_share")
@@ -144,20 +128,8 @@ LIST_CHOICES = {
     "priority_areas": PRIORITY_AREAS,
 }
 CHOICE_FIELDS = {"form": tuple(MeasureForm.values), "status": tuple(MeasureStatus.values)}
-# Text fields and their length limits (None: unlimited).
-TEXT_FIELDS = {
-    "name_ru": 300,
-    "name_en": 300,
-    "description_ru": None,
-    "description_en": None,
-    "amount_note_ru": None,
-    "amount_note_en": None,
-    "legal_act": 500,
-    "source_url": 500,
-    "how_to_apply_ru": None,
-    "how_to_apply_en": None,
-    "apply_url": 500,
-}
+# Text fields and their length limits (None: unlimited), as the table has them.
+TEXT_FIELDS = {name: Measure._meta.get_field(name).max_length for name in TEXT_NAMES}
 
 
 class FeedError(DomainError):
@@ -331,7 +303,7 @@ def _fetch(url: str, fmt: str | None) -> tuple[str, str]:
         raise FeedError(
             _("The feed %(url)s answered HTTP %(status)d.") % {"url": url, "status": problem.code}
         ) from None
-    except (urllib.error.URLError, OSError, ValueError) as problem:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as problem:
         reason = getattr(problem, "reason", problem)
         raise FeedError(
             _("Cannot fetch %(url)s: %(problem)s") % {"url": url, "problem": reason}
@@ -343,7 +315,7 @@ def _fetch(url: str, fmt: str | None) -> tuple[str, str]:
     if fmt is None:
         fmt = _format_of_type(content_type)
     if fmt is None:
-        fmt = _format_of_name(urllib.request.urlparse(url).path, url)
+        fmt = _format_of_name(urllib.parse.urlparse(url).path, url)
     return _decode(data, charset, url), fmt
 
 
