@@ -67,10 +67,10 @@ from __future__ import annotations
 
 import csv
 import datetime
+import http.client
 import io
 import json
 import re
-import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
