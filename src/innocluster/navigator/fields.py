@@ -501,8 +501,8 @@ def check_answers(
                     FieldError(f"{group}.{name}", str(_("is not a known field")), "unknown_field")
                 )
                 continue
-            if value is None or value == "" or value == []:
-                continue
+            if value is None or (lenient and value in ("", [])):
+                continue  # unanswered (an empty list is an answer: "none")
             try:
                 values[name] = _check(FIELDS[name], value, today, lenient)
             except ValueError as problem:

@@ -38,8 +38,8 @@ def _schema_of(spec: AnswerField) -> dict:
         schema["minimum"] = spec.minimum
     if spec.maximum is not None:
         schema["maximum"] = spec.maximum
-    schema["description"] = str(spec.label)
-    return schema
+    # null, like leaving the field out, means "not answered"
+    return {"anyOf": [schema, {"type": "null"}], "description": str(spec.label)}
 
 
 def _object_schema(fields) -> dict:
