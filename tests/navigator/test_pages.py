@@ -499,3 +499,29 @@ def test_broken_rule_is_refused_and_not_published(en_client, catalogue, rules, p
     measure = Measure.objects.get(code="sme-grant")
     assert measure.rules == SME_RULE and measure.rules_version == 0
     assert not RuleVersion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/navigator/?trl=abc&registered_on=2099-01-01&region=zz&okved=XX&purposes=bogus",
+        "/navigator/?started=1&skip=nonsense&ask=nonsense&org=not-a-uuid",
+        "/navigator/?started=1&employees=%00&okved_main=%00&own_funds_share=2",
+        "/navigator/results/?f_form=zzz&f_provider=%00&cluster_member=perhaps",
+        "/navigator/results/?prior_support=A%20B&priority_areas=space&kind=dragon",
+        "/navigator/form/?amount_rub=1e999&project_budget_rub=NaN&registered_on=31.12.2020",
+        "/navigator/measures/?page=abc&q=%00&status=bogus",
+        "/navigator/results/?org=00000000-0000-0000-0000-000000000000&region=RU-MOW",
+    ],
+)
+def test_malformed_input_is_never_a_server_error(client, catalogue, url):
+    response = client.get(url)
+    assert response.status_code in (200, 302, 400), url
+
+
+def test_malformed_posts_are_never_a_server_error(client, catalogue):
+    client.force_login(UserFactory())
+    assert client.post("/navigator/subscribe/", {"organisation": "%00"}).status_code == 404
+    assert client.post("/navigator/unsubscribe/", {}).status_code == 404
+    assert client.post("/navigator/alerts/", {"organisation": "x"}).status_code == 404
+    assert client.post("/navigator/results/save/", {"trl": "\x00"}).status_code == 400

@@ -215,8 +215,21 @@ def criteria_in_words(measure: Measure, lang: str) -> tuple[list[dict], str]:
 # --- operators ---------------------------------------------------------------------------------
 
 
+def _ordered(node):
+    """A rule with its keys in reading order: the field, then the operator or group, then the
+    label (PostgreSQL's jsonb keeps no order, so the text and its diffs would otherwise vary)."""
+    if isinstance(node, list):
+        return [_ordered(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    first = [k for k in ("field",) if k in node]
+    last = [k for k in ("label",) if k in node]
+    middle = sorted(k for k in node if k not in first and k not in last)
+    return {k: _ordered(node[k]) for k in (*first, *middle, *last)}
+
+
 def pretty(rules) -> str:
-    return json.dumps(rules, ensure_ascii=False, indent=2)
+    return json.dumps(_ordered(rules), ensure_ascii=False, indent=2)
 
 
 def rule_history(measure: Measure) -> list[dict]:
