@@ -3,7 +3,14 @@ for the rest."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from innocluster.registry.choices import ADMITTED_STATUSES
+
+
+def _roubles(amount: Decimal) -> int:
+    """Whole roubles (a JSON number; revenue is reported in roubles, kopecks do not decide)."""
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def profile_for_organisation(organisation) -> dict:
@@ -28,10 +35,10 @@ def profile_for_organisation(organisation) -> dict:
         profile["employees"] = organisation.employees
     revenues = sorted(organisation.revenues.all(), key=lambda r: r.year, reverse=True)
     if revenues:
-        profile["revenue_rub"] = str(revenues[0].revenue_rub)
+        profile["revenue_rub"] = _roubles(revenues[0].revenue_rub)
         years = {r.year for r in revenues[:3]}
         if len(revenues) >= 3 and years == set(range(revenues[0].year - 2, revenues[0].year + 1)):
-            profile["revenue_3y_rub"] = str(sum(r.revenue_rub for r in revenues[:3]))
+            profile["revenue_3y_rub"] = _roubles(sum(r.revenue_rub for r in revenues[:3]))
     if organisation.sme_category:
         profile["sme_category"] = organisation.sme_category
     areas = sorted(area.pk for area in organisation.priority_areas.all())

@@ -810,6 +810,10 @@ def run(
             accounts, [member, integration], agreements=agreements, letters=letters
         )
         result.timings["documents"] = made.seconds
+        # The member's organisation subscribes to the navigator's notices.
+        from innocluster.navigator import demo as navigator_demo
+
+        navigator_demo.run(accounts["member"], member)
     result.total_demo_organisations = (
         NumberSequence.objects.filter(name=DEMO_COUNTER).values_list("value", flat=True).first()
         or 0
