@@ -345,11 +345,17 @@ def test_member_subscribes_and_unsubscribes(client, member):
     assert 'action="/navigator/subscribe/"' in html
     response = client.post(
         "/navigator/subscribe/",
-        {"organisation": str(org.pk), "next": "/navigator/measures/sme-grant/", "trl": "5"},
+        {
+            "organisation": str(org.pk),
+            "next": "/navigator/measures/sme-grant/",
+            "trl": "5",
+            "taxes_paid_moscow_rub": "1 200 000",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/navigator/measures/sme-grant/"
     subscription = Subscription.objects.get(organisation=org)
-    assert subscription.active and subscription.answers == {"trl": 5}
+    assert subscription.active
+    assert subscription.answers == {"trl": 5, "taxes_paid_moscow_rub": 1_200_000}
     assert "sme-grant" in subscription.eligible
     html = html_of(client.get("/navigator/measures/sme-grant/"))
     assert 'action="/navigator/unsubscribe/"' in html

@@ -9,6 +9,7 @@ the questionnaire works without script, the back button works and any result is 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -154,11 +155,7 @@ def _subscribe_context(request, answers=None) -> dict:
     subscribed = selectors.subscriptions_of(organisations)
     answer_pairs = []
     if answers is not None:
-        answer_pairs = [
-            p
-            for p in query_pairs(answers)
-            if p[0] in PROFILE_NAMES and FIELDS[p[0]].kind not in ("money", "share")
-        ]
+        answer_pairs = [p for p in query_pairs(answers) if p[0] in PROFILE_NAMES]
     return {
         "subscribe_orgs": [
             {"organisation": o, "subscription": subscribed.get(o.pk)} for o in organisations
@@ -474,10 +471,13 @@ def subscribe(request):
     organisation = _managed_organisation(request)
     form = AnswersForm(request.POST)
     form.is_valid()
+    # services.subscribe checks the merged profile strictly, and Answers.given() gives a sum
+    # with kopecks as text, which that check refuses: such a sum is kept out (the registry's
+    # own revenue still counts).
     extra = {
         name: value
         for name, value in _typed(form.answers, PROFILE_NAMES).items()
-        if FIELDS[name].kind not in ("money", "share")
+        if not (isinstance(value, Decimal) and value != value.to_integral_value())
     }
     try:
         services.subscribe(organisation, actor=request.user, answers=extra)

@@ -2,6 +2,10 @@
  * Print and copy buttons; the operators' "Test" answers in place. */
 (function () {
   "use strict";
+  // An error summary takes the focus, so a screen reader reads it first.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
