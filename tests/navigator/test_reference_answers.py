@@ -192,7 +192,10 @@ def test_moscow_oblast_microloans_are_not_for_moscow_city():
 
 def test_start_is_for_young_small_enterprises():
     young = {"org_form": "legal_entity", "sme_category": "micro", "registered_on": years_ago(1)}
+    assert verdict("fasie-start", {**young, "prior_support": []}) == "eligible"
     assert verdict("fasie-start", {**young, "prior_support": ["mik-kip"]}) == "eligible"
+    # Until it says which support it had, "never had FASIE support" is undecided.
+    assert answer("fasie-start", young).missing == ("prior_support",)
 
 
 def test_start_refuses_a_small_company_registered_three_years_ago():
