@@ -10,7 +10,7 @@ import random
 import pytest
 
 from innocluster.navigator.evaluation import VERDICTS, Catalogue, evaluate, fit
-from innocluster.navigator.fields import check_answers
+from innocluster.navigator.fields import FIELDS, check_answers
 from innocluster.navigator.models import Institution, Measure
 from innocluster.navigator.rules import cutoff, prepare
 
@@ -183,7 +183,9 @@ def test_the_next_question_counts_the_measures_it_would_decide():
         for result in evaluation.results:
             if result.verdict == "unknown":
                 for name in result.missing:
-                    weights[name] = weights.get(name, 0) + (2 if len(result.missing) == 1 else 1)
+                    count = 2 if len(result.missing) == 1 else 1
+                    factor = 0.5 if FIELDS[name].group == "need" else 1  # need fields after
+                    weights[name] = weights.get(name, 0) + count * factor
         if not weights:
             assert evaluation.next_question is None
             continue

@@ -35,6 +35,7 @@ PURPOSE_BITS = {code: 1 << i for i, code in enumerate(Purpose.values)}
 AREA_BITS = {code: 1 << i for i, code in enumerate(PRIORITY_AREAS)}
 FORM_IDS = {code: i for i, code in enumerate(MeasureForm.values)}
 FAR = float(datetime.date.max.toordinal())
+QUESTION_FACTOR = np.array([0.5 if spec.group == "need" else 1.0 for spec in FIELDS.values()])
 
 
 def _scalar(value) -> float:
@@ -299,7 +300,8 @@ class Program:
 
     def question_weights(self, nodes: np.ndarray, verdicts: np.ndarray) -> np.ndarray:
         """Per field (FIELDS order): over the unknown measures that leave it unanswered, how
-        many, counting twice those it alone keeps undecided."""
+        many, counting twice those it alone keeps undecided; need fields count half (who the
+        business is comes before what it needs)."""
         values = nodes[self.atom_nodes]
         fields = self.node_field
         open_ = (values == U) & (fields != NO_FIELD) & (verdicts[self.node_measure] == U)
@@ -308,7 +310,7 @@ class Program:
         reads[self.node_measure[open_], fields[open_]] = True
         per_measure = reads.sum(axis=1)
         weights = 1 + (per_measure == 1)
-        return weights @ reads
+        return (weights @ reads) * QUESTION_FACTOR
 
     def scores(self, values: dict) -> np.ndarray:
         """The fit score of every measure (as ``evaluation.fit`` gives for one)."""
