@@ -296,6 +296,7 @@ def test_broken_rule_never_reaches_the_published_catalogue(tmp_path):
         ({"code": "Bad Code"}, "code"),
         ({"code": None}, "code"),
         ({"name_ru": ""}, "name_ru"),
+        ({"name_ru": "   "}, "name_ru"),
         ({"form": "gift"}, "form"),
         ({"provider": "nobody"}, "provider"),
         ({"status": "paused"}, "status"),

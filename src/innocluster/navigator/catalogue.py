@@ -670,6 +670,8 @@ def _check_measure(record: Record, existing: Measure | None, providers: set, tod
             clean[key] = _check_value(key, raw[key], today)
         except ValueError as problem:
             errors.append((key, str(problem.args[0])))
+    if clean.get("name_ru") == "" and not any(k == "name_ru" for k, _m in errors):
+        errors.append(("name_ru", _("is required")))  # blank after trimming
     if "provider" in clean and clean["provider"] not in providers:
         errors.append(("provider", _("is not a known institution code")))
     if "rules" in raw:
@@ -730,14 +732,14 @@ def _check_institution(record: Record, existing: Institution | None):
         errors.append(("code", _("must be lower-case letters, digits, hyphens and underscores")))
     else:
         clean["code"] = code
-    if existing is None and not raw.get("name_ru"):
-        errors.append(("name_ru", _("is required")))
     for key in ("name_ru", "name_en"):
         if key in raw:
             try:
                 clean[key] = _check_text(raw[key], 300)
             except ValueError as problem:
                 errors.append((key, str(problem.args[0])))
+    if clean.get("name_ru", "" if existing is None else None) == "":
+        errors.append(("name_ru", _("is required")))
     if "level" in raw:
         if raw["level"] not in InstitutionLevel.values:
             errors.append(
