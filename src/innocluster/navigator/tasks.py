@@ -5,8 +5,9 @@ measure becomes eligible for them, and keeping their profiles in step with the r
 the subscriptions as plain rows (no model instances), normalises only the profile fields the
 measure's rule reads (memoised per distinct value: most organisations share regions, OKVED codes
 and categories), decides, then writes only the subscriptions whose eligibility changed, in
-batches, and mails each new alert once. It is safe to re-run: an alert is unique per
-subscription, measure and rule version, and an alert is mailed until it is marked mailed.
+batches, with an alert (the portal's notice) for each newly eligible one. The e-mails go out in
+their own task, ``mail_subscribers``, enqueued at the end. Both are safe to re-run: an alert is
+created once per subscription, measure and rule version, and mailed until it is marked mailed.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_save
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -39,15 +39,23 @@ MAIL_BATCH = 500  # messages per SMTP connection round
 
 class _Normaliser:
     """The values a compiled rule reads, from stored (JSON) profiles, each distinct raw value
-    checked once: ``fields.check_answers`` would check every field of every profile."""
+    checked once: ``fields.check_answers`` would check every field of every profile. The
+    result is what ``rules.prepare`` gives for those fields (OKVED codes expanded to the codes
+    that cover them, memoised too)."""
 
-    def __init__(self, names, today: datetime.date):
+    def __init__(self, criteria, today: datetime.date):
         from .fields import FIELDS
+        from .rules import source_key
 
         self.today = today
+        names = {c.field for c in criteria if c.field}
         self.specs = [(name, FIELDS[name]) for name in sorted(names)]
+        self.expanded = sorted(
+            {(c.field, source_key(c.field, c.op)) for c in criteria if c.op == "okved"}
+        )
         self.memo: dict = {}
         self.derive_sme = "sme_category" in names
+        self.employees, self.revenue = FIELDS["employees"], FIELDS["revenue_rub"]
 
     def value(self, spec, raw):
         from .fields import _check
@@ -68,24 +76,34 @@ class _Normaliser:
             self.memo[key] = value
         return value
 
+    def prefixes(self, value):
+        """The codes that cover an OKVED code or list (as ``rules.prepare`` expands them)."""
+        from .fields import okved_prefixes
+
+        key = ("~", value)
+        found = self.memo.get(key)
+        if found is None:
+            codes = (value,) if isinstance(value, str) else value
+            found = self.memo[key] = frozenset(p for code in codes for p in okved_prefixes(code))
+        return found
+
     def __call__(self, profile: dict) -> dict:
         from .fields import derive_sme_category
-        from .rules import prepare
 
         values = {}
         for name, spec in self.specs:
             raw = profile.get(name)
             values[name] = None if raw is None or raw == "" or raw == [] else self.value(spec, raw)
         if self.derive_sme and values["sme_category"] is None:
-            from .fields import FIELDS
-
-            employees = profile.get("employees")
-            revenue = profile.get("revenue_rub")
+            employees, revenue = profile.get("employees"), profile.get("revenue_rub")
             values["sme_category"] = derive_sme_category(
-                None if employees is None else self.value(FIELDS["employees"], employees),
-                None if revenue is None else self.value(FIELDS["revenue_rub"], revenue),
+                None if employees is None else self.value(self.employees, employees),
+                None if revenue is None else self.value(self.revenue, revenue),
             )
-        return prepare(values)
+        for name, key in self.expanded:
+            value = values[name]
+            values[key] = None if value is None else self.prefixes(value)
+        return values
 
 
 def measure_is_relevant(measure, today: datetime.date) -> bool:
@@ -105,7 +123,7 @@ def _decider(measure, today: datetime.date):
 
     compiled = compile_rule(measure.rules, measure_requirements(measure))
     cutoffs = {period: cutoff(today, period) for period in compiled.periods}
-    normalise = _Normaliser(compiled.fields, today)
+    normalise = _Normaliser(compiled.criteria, today)
     decide = compiled.decide
 
     def eligible(profile) -> bool:
@@ -123,12 +141,13 @@ def notify(code: str, rules_version: int, *, today: datetime.date | None = None)
     """Re-evaluate every active subscription against measure ``code``; see the module docstring.
 
     Returns counts: ``subscriptions`` evaluated, ``eligible`` now, ``added`` and ``removed``
-    (codes added to or removed from subscriptions' ``eligible``), ``alerts`` created, ``mailed``.
+    (codes added to or removed from subscriptions' ``eligible``), ``alerts`` created (their
+    e-mails follow in ``mail_subscribers``).
     A task for an older rule version than the measure's does nothing (the newer one's task
     follows)."""
     from .models import Alert, Measure, Subscription
 
-    counts = dict.fromkeys(("subscriptions", "eligible", "added", "removed", "alerts", "mailed"), 0)
+    counts = dict.fromkeys(("subscriptions", "eligible", "added", "removed", "alerts"), 0)
     measure = Measure.objects.select_related("provider").filter(code=code).first()
     if measure is None or measure.rules_version > rules_version:
         return counts
@@ -184,14 +203,58 @@ def notify(code: str, rules_version: int, *, today: datetime.date | None = None)
                 else:
                     counts["removed"] += len(changed)
 
-    # 3. Mail every alert of this version not yet mailed (a failed or interrupted run's too).
-    counts["mailed"] = mail_alerts(measure, rules_version)
+    # 3. The e-mails go out in their own task (rendering and sending thousands of messages
+    # takes longer than deciding); it mails every alert of this version not yet mailed, so a
+    # failed or interrupted run's too. The alerts are in the portal already.
+    if (
+        counts["alerts"]
+        or Alert.objects.filter(
+            measure=measure, rules_version=rules_version, emailed_at__isnull=True
+        ).exists()
+    ):
+        mail_subscribers.enqueue(code, rules_version)
     return counts
 
 
 def _write_eligible(ids: list, code: str, add: bool) -> list:
-    """Add ``code`` to (or remove it from) the ``eligible`` of subscriptions ``ids``, as they
-    are now; returns the ids actually changed. Call inside a transaction."""
+    """Add ``code`` to (or remove it from) the ``eligible`` of subscriptions ``ids`` that lack
+    (or have) it now; returns the ids changed. One statement per batch on SQLite and PostgreSQL,
+    each row changed in place, so two measures' tasks running at once never lose each other's
+    codes. Call inside a transaction."""
+    from .models import Subscription
+
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return _write_eligible_rows(ids, code, add)
+    meta = Subscription._meta
+    qn = connection.ops.quote_name
+    table, column = qn(meta.db_table), qn(meta.get_field("eligible").column)
+    key = qn(meta.pk.column)
+    prepared = {meta.pk.get_db_prep_value(pk, connection): pk for pk in ids}
+    # Only quoted names from the model's metadata are formatted in; every value is a parameter.
+    if connection.vendor == "postgresql":
+        has = f"jsonb_exists({column}, %s)"
+        change = f"{column} || to_jsonb(%s::text)" if add else f"{column} - %s::text"
+        where = f"{key} = ANY(%s)"
+        params = [code, list(prepared), code]
+    else:
+        has = f"EXISTS (SELECT 1 FROM json_each({table}.{column}) WHERE value = %s)"  # noqa: S608
+        change = (
+            f"json_insert({column}, '$[#]', %s)"
+            if add
+            else f"(SELECT json_group_array(value) FROM json_each({table}.{column}) "  # noqa: S608
+            "WHERE value <> %s)"
+        )
+        where = f"{key} IN ({', '.join(['%s'] * len(prepared))})"
+        params = [code, *prepared, code]
+    sql = f"UPDATE {table} SET {column} = {change} WHERE {where} AND "  # noqa: S608
+    sql += f"{'NOT ' if add else ''}{has} RETURNING {key}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [prepared[row[0]] for row in cursor.fetchall()]
+
+
+def _write_eligible_rows(ids: list, code: str, add: bool) -> list:
+    """``_write_eligible`` for other databases: the rows re-read under lock, then updated."""
     from .models import Subscription
 
     current = (
@@ -200,29 +263,16 @@ def _write_eligible(ids: list, code: str, add: bool) -> list:
         .order_by()
         .values_list("pk", "eligible")
     )
-    groups: dict[tuple, list] = defaultdict(list)
+    objects = []
     for pk, known in current:
-        codes = set(known) if isinstance(known, list) else set()
+        codes = list(known) if isinstance(known, list) else []
         if (code in codes) == add:
             continue
-        if add:
-            codes.add(code)
-        else:
-            codes.discard(code)
-        groups[tuple(sorted(codes))].append(pk)
-    changed = []
-    if len(groups) * 4 <= sum(len(pks) for pks in groups.values()):
-        # Most rows get the same list: one UPDATE per distinct list.
-        for codes, pks in groups.items():
-            Subscription.objects.filter(pk__in=pks).update(eligible=list(codes))
-            changed += pks
-    else:
-        objects = [
-            Subscription(pk=pk, eligible=list(codes)) for codes, pks in groups.items() for pk in pks
-        ]
-        Subscription.objects.bulk_update(objects, ["eligible"], batch_size=WRITE_BATCH)
-        changed = [o.pk for o in objects]
-    return changed
+        objects.append(
+            Subscription(pk=pk, eligible=codes + [code] if add else [c for c in codes if c != code])
+        )
+    Subscription.objects.bulk_update(objects, ["eligible"], batch_size=WRITE_BATCH)
+    return [o.pk for o in objects]
 
 
 def _measure_url(measure) -> str:
@@ -310,9 +360,20 @@ def mail_alerts(measure, rules_version: int) -> int:
 
 
 @task()
+def mail_subscribers(code: str, rules_version: int) -> int:
+    """E-mail the alerts of measure ``code`` at ``rules_version`` not yet mailed; returns how
+    many were sent."""
+    from .models import Measure
+
+    measure = Measure.objects.select_related("provider").filter(code=code).first()
+    return 0 if measure is None else mail_alerts(measure, rules_version)
+
+
+@task()
 def notify_subscribers(code: str, rules_version: int) -> int:
     """Re-evaluate the subscribed organisations against measure ``code`` at ``rules_version``:
-    an alert and an e-mail for each that it became eligible for; ``eligible`` kept in step.
+    an alert for each that it became eligible for (mailed by ``mail_subscribers``, enqueued
+    here); ``eligible`` kept in step.
     Returns the number of alerts created."""
     return notify(code, rules_version)["alerts"]
 
