@@ -531,3 +531,39 @@ def test_malformed_posts_are_never_a_server_error(client, catalogue):
     assert client.post("/navigator/unsubscribe/", {}).status_code == 404
     assert client.post("/navigator/alerts/", {"organisation": "x"}).status_code == 404
     assert client.post("/navigator/results/save/", {"trl": "\x00"}).status_code == 400
+
+
+def test_measure_page_from_the_results_shows_the_verdict_for_those_answers(en_client, catalogue):
+    html = html_of(en_client.get("/navigator/results/", {"region": "RU-MOW", "trl": "5"}))
+    assert "/navigator/measures/cluster-loan/?region=RU-MOW&amp;trl=5" in html
+    html = html_of(
+        en_client.get("/navigator/measures/cluster-loan/", {"region": "RU-MOW", "trl": "5"})
+    )
+    assert "For your answers" in html and "Maybe" in html
+    assert "/navigator/results/?region=RU-MOW&amp;trl=5" in html
+    html = html_of(en_client.get("/navigator/measures/cluster-loan/"))
+    assert "For your answers" not in html
+
+
+def test_results_and_catalogue_query_counts_do_not_grow_with_the_catalogue(
+    client, catalogue, django_assert_max_num_queries
+):
+    provider = InstitutionFactory(code="many")
+    for n in range(30):
+        MeasureFactory(code=f"bulk-{n}", provider=provider, rules=SME_RULE)
+    Catalogue._cached = None
+    client.get("/navigator/results/", {"region": "RU-MOW"})  # compiles the catalogue once
+    with django_assert_max_num_queries(12):
+        assert client.get("/navigator/results/", {"region": "RU-MOW"}).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/navigator/measures/").status_code == 200
+
+
+def test_long_result_lists_are_cut_with_a_pointer_to_the_filters(en_client, catalogue, monkeypatch):
+    from innocluster.navigator import views
+
+    monkeypatch.setattr(views, "GROUP_LIMIT", 1)
+    MeasureFactory(code="also-maybe", rules={"field": "trl", "ge": 2})
+    html = html_of(en_client.get("/navigator/results/", {"region": "RU-MOW"}))
+    assert "Maybe: more answers would decide (4)" in html
+    assert "And 3 more measures: narrow the list with the filters above." in html

@@ -91,13 +91,6 @@ def next_unskipped(evaluation, skipped) -> str | None:
     return evaluation.next_question_without(skipped or ())
 
 
-def counts(results) -> dict:
-    found = dict.fromkeys(Verdict.values, 0)
-    for result in results:
-        found[result.verdict] += 1
-    return found
-
-
 def _rub(value) -> str:
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
@@ -183,6 +176,20 @@ def result_rows(results, answers: Answers, lang: str) -> list[dict]:
             }
         )
     return rows
+
+
+def result_row_for(measure: Measure, answers: Answers, lang: str) -> dict | None:
+    """One measure's result for ``answers`` as the results page shows it (None when the
+    measure is no longer relevant: closed, or past its closing date)."""
+    if measure.status == MeasureStatus.CLOSED:
+        return None
+    try:
+        catalogue = Catalogue.of([measure])
+    except ValidationFailed:
+        return None
+    evaluation = evaluate(answers, catalogue=catalogue)
+    rows = result_rows(evaluation.results, answers, lang)
+    return rows[0] if rows else None
 
 
 def criteria_in_words(measure: Measure, lang: str) -> tuple[list[dict], str]:

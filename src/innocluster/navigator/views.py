@@ -51,6 +51,7 @@ from .samples import samples
 
 TEMPLATES = "navigator/"
 PAGE_SIZE = 50
+GROUP_LIMIT = 100  # measures shown per verdict on the results page; filters narrow the rest
 
 
 def lang() -> str:
@@ -206,7 +207,7 @@ def start(request):
         return redirect(reverse("navigator:results") + "?" + urlencode(pairs))
     registry = profile_for_organisation(org) if org else {}
     hidden = [("started", "1"), ("step", ask), *form.pairs(exclude=(ask,)), *extra]
-    tally = selectors.counts(evaluation.results)
+    tally = evaluation.counts
     return _page(
         request,
         "step.html",
@@ -303,7 +304,11 @@ def _results_context(request, form: AnswersForm, *, saved: SavedResult | None = 
         chosen.get("f_form", ""), chosen.get("f_provider", ""), chosen.get("f_purpose", "")
     )
     shown = result_filter.apply(evaluation.results)
-    rows = selectors.result_rows(shown, form.answers, lang())
+    groups = {verdict: [r for r in shown if r.verdict == verdict] for verdict in Verdict.values}
+    rows = {
+        verdict: selectors.result_rows(found[:GROUP_LIMIT], form.answers, lang())
+        for verdict, found in groups.items()
+    }
     pairs = form.pairs()
     if not saved:
         org = _registry_org(request)
@@ -315,10 +320,12 @@ def _results_context(request, form: AnswersForm, *, saved: SavedResult | None = 
         "form": form,
         "filter_form": filter_form,
         "filtered": result_filter.active,
-        "eligible": [r for r in rows if r["result"].verdict == Verdict.ELIGIBLE],
-        "maybe": [r for r in rows if r["result"].verdict == Verdict.UNKNOWN],
-        "ineligible": [r for r in rows if r["result"].verdict == Verdict.INELIGIBLE],
-        "tally": selectors.counts(evaluation.results),
+        "eligible": rows[Verdict.ELIGIBLE],
+        "maybe": rows[Verdict.UNKNOWN],
+        "ineligible": rows[Verdict.INELIGIBLE],
+        "counts": {verdict: len(found) for verdict, found in groups.items()},
+        "more": {verdict: max(0, len(found) - GROUP_LIMIT) for verdict, found in groups.items()},
+        "tally": evaluation.counts,
         "shown_count": len(shown),
         "nothing_eligible": not evaluation.eligible,
         "closest": selectors.result_rows(evaluation.closest, form.answers, lang())
@@ -328,6 +335,7 @@ def _results_context(request, form: AnswersForm, *, saved: SavedResult | None = 
         "answered": _answered_rows(form, pairs, {}),
         "pairs": pairs,
         "answer_pairs": [p for p in pairs if p[0] != "org"],
+        "answers_query": urlencode([p for p in pairs if p[0] != "org"]),
         "questionnaire_url": questionnaire,
         "ask_base": questionnaire,
         "next_question": selectors.next_unskipped(evaluation, form.skipped),
@@ -436,11 +444,19 @@ def measure_detail(request, code):
     """Every term of one measure, and its eligibility criteria in words."""
     measure = get_object_or_404(Measure.objects.select_related("provider"), code=code)
     criteria, rule_error = selectors.criteria_in_words(measure, lang())
+    yours, answers_query = None, ""
+    if has_answers(request.GET):  # from the results: the verdict for those answers too
+        form = AnswersForm(request.GET)
+        if form.is_valid():
+            yours = selectors.result_row_for(measure, form.answers, lang())
+            answers_query = urlencode(form.pairs())
     return _page(
         request,
         "measure.html",
         {
             "nav_section": "measures",
+            "yours": yours,
+            "answers_query": answers_query,
             "measure": measure,
             "words": selectors.measure_words(measure),
             "terms": selectors.terms_summary(measure),
