@@ -2,6 +2,7 @@
 measure eligible for it, once; ``eligible`` follows every change; profiles follow the registry."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -233,7 +234,7 @@ def test_a_registry_change_refreshes_the_subscribers_profile(
 
     subscription.refresh_from_db()
     assert subscription.profile["employees"] == 40
-    assert subscription.profile["revenue_rub"] == "90000000.00"
+    assert Decimal(str(subscription.profile["revenue_rub"])) == 90_000_000
 
 
 def test_an_alert_not_yet_mailed_is_mailed_by_a_retry_and_only_once(publish):
@@ -276,3 +277,17 @@ def test_the_row_by_row_fallback_for_other_databases():
     two.refresh_from_db()
     assert "new-measure" not in one.eligible
     assert "new-measure" in two.eligible
+
+
+def test_rules_on_the_revenue_the_registry_knows(publish):
+    measure = MeasureFactory(rules=IN_KAZAN)
+    small = subscribe()
+    AnnualRevenue.objects.create(organisation=small.organisation, year=2025, revenue_rub=90_000_000)
+    small = services.subscribe(small.organisation, actor=small.created_by)
+    big = subscribe()
+    AnnualRevenue.objects.create(organisation=big.organisation, year=2025, revenue_rub=9 * 10**9)
+    big = services.subscribe(big.organisation, actor=big.created_by)
+
+    publish(measure, {"field": "revenue_rub", "le": 800_000_000})
+
+    assert list(Alert.objects.values_list("subscription_id", flat=True)) == [small.pk]

@@ -13,6 +13,7 @@ created once per subscription, measure and rule version, and mailed until it is 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import threading
 
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from innocluster.core.errors import ValidationFailed
+from innocluster.core.ids import uuid7
 
 logger = logging.getLogger(__name__)
 
@@ -53,16 +55,19 @@ class _Normaliser:
         self.expanded = sorted(
             {(c.field, source_key(c.field, c.op)) for c in criteria if c.op == "okved"}
         )
-        self.memo: dict = {}
+        self.memos: dict[str, dict] = {name: {} for name in FIELDS}
+        self.prefix_memo: dict = {}
         self.derive_sme = "sme_category" in names
         self.employees, self.revenue = FIELDS["employees"], FIELDS["revenue_rub"]
 
     def value(self, spec, raw):
+        """``raw`` checked and normalised, once per distinct value of each field."""
         from .fields import _check
 
-        key = (spec.name, tuple(raw) if isinstance(raw, list) else raw)
+        memo = self.memos[spec.name]
+        key = tuple(raw) if isinstance(raw, list) else raw
         try:
-            return self.memo[key]
+            return memo[key]
         except KeyError:
             pass
         except TypeError:  # an unhashable value (a stored profile edited by hand)
@@ -73,27 +78,34 @@ class _Normaliser:
         except ValueError:
             value = None  # a stored answer no longer valid is unanswered, never a guess
         if key is not None:
-            self.memo[key] = value
+            memo[key] = value
         return value
 
     def prefixes(self, value):
         """The codes that cover an OKVED code or list (as ``rules.prepare`` expands them)."""
         from .fields import okved_prefixes
 
-        key = ("~", value)
-        found = self.memo.get(key)
+        found = self.prefix_memo.get(value)
         if found is None:
             codes = (value,) if isinstance(value, str) else value
-            found = self.memo[key] = frozenset(p for code in codes for p in okved_prefixes(code))
+            found = frozenset(p for code in codes for p in okved_prefixes(code))
+            self.prefix_memo[value] = found
         return found
 
     def __call__(self, profile: dict) -> dict:
         from .fields import derive_sme_category
 
         values = {}
+        memos = self.memos
         for name, spec in self.specs:
             raw = profile.get(name)
-            values[name] = None if raw is None or raw == "" or raw == [] else self.value(spec, raw)
+            if raw is None or raw == "" or raw == []:
+                values[name] = None
+                continue
+            try:  # the memo inline: this runs for every field of every subscription
+                values[name] = memos[name][raw]
+            except (KeyError, TypeError):
+                values[name] = self.value(spec, raw)
         if self.derive_sme and values["sme_category"] is None:
             employees, revenue = profile.get("employees"), profile.get("revenue_rub")
             values["sme_category"] = derive_sme_category(
@@ -162,42 +174,34 @@ def notify(code: str, rules_version: int, *, today: datetime.date | None = None)
         eligible = None  # a closed measure is eligible for nobody
 
     # 1. Decide, streaming plain rows: who became eligible, who no longer is.
+    fast = connection.vendor in ("sqlite", "postgresql")
     became, ceased = [], []
-    rows = (
-        Subscription.objects.filter(active=True)
-        .order_by()
-        .values_list("pk", "profile", "eligible")
-        .iterator(chunk_size=CHUNK)
-    )
-    for pk, profile, known in rows:
+    for pk, profile, was in _rows(code) if fast else _model_rows(code):
         counts["subscriptions"] += 1
         now = eligible is not None and eligible(profile)
         counts["eligible"] += now
-        was = code in known if isinstance(known, list) else False
         if now and not was:
             became.append(pk)
         elif was and not now:
             ceased.append(pk)
 
-    # 2. Write only the changes, each batch re-read under lock so that two measures' tasks
-    # running at once never lose each other's codes.
-    alerted = set(
-        Alert.objects.filter(measure=measure, rules_version=rules_version).values_list(
+    # 2. Write only the changes, in batches, each row changed in place (see _write_eligible),
+    # with an alert for each subscription the measure became eligible for.
+    alerted = {
+        Subscription._meta.pk.get_db_prep_value(pk, connection) if fast else pk
+        for pk in Alert.objects.filter(measure=measure, rules_version=rules_version).values_list(
             "subscription_id", flat=True
         )
-    )
+    }
+    write = _write_eligible if fast else _write_eligible_rows
     for ids, add in ((became, True), (ceased, False)):
         for start in range(0, len(ids), WRITE_BATCH):
             batch = ids[start : start + WRITE_BATCH]
             with transaction.atomic():
-                changed = _write_eligible(batch, code, add)
+                changed = write(batch, code, add)
                 if add:
-                    new = [
-                        Alert(subscription_id=pk, measure=measure, rules_version=rules_version)
-                        for pk in changed
-                        if pk not in alerted
-                    ]
-                    Alert.objects.bulk_create(new, batch_size=WRITE_BATCH)
+                    new = [pk for pk in changed if pk not in alerted]
+                    _create_alerts(new, measure, rules_version, fast)
                     counts["alerts"] += len(new)
                     counts["added"] += len(changed)
                 else:
@@ -216,41 +220,117 @@ def notify(code: str, rules_version: int, *, today: datetime.date | None = None)
     return counts
 
 
-def _write_eligible(ids: list, code: str, add: bool) -> list:
-    """Add ``code`` to (or remove it from) the ``eligible`` of subscriptions ``ids`` that lack
-    (or have) it now; returns the ids changed. One statement per batch on SQLite and PostgreSQL,
-    each row changed in place, so two measures' tasks running at once never lose each other's
-    codes. Call inside a transaction."""
+def _sql_names():
+    from .models import Alert, Subscription
+
+    qn = connection.ops.quote_name
+    sub, alert = Subscription._meta, Alert._meta
+    return {
+        "subscription": qn(sub.db_table),
+        "id": qn(sub.pk.column),
+        "profile": qn(sub.get_field("profile").column),
+        "eligible": qn(sub.get_field("eligible").column),
+        "active": qn(sub.get_field("active").column),
+        "alert": qn(alert.db_table),
+        "alert_columns": ", ".join(
+            qn(alert.get_field(name).column)
+            for name in ("id", "subscription", "measure", "rules_version", "created_at")
+        ),
+    }
+
+
+def _has_code(n: dict) -> str:
+    """SQL: the subscription's ``eligible`` holds the code given as a parameter."""
+    if connection.vendor == "postgresql":
+        return f"jsonb_exists({n['eligible']}, %s)"
+    each = f"json_each({n['subscription']}.{n['eligible']})"
+    return f"EXISTS (SELECT 1 FROM {each} WHERE value = %s)"  # noqa: S608 (quoted model metadata)
+
+
+def _rows(code: str):
+    """Active subscriptions as (id as the database has it, profile, holds ``code`` already):
+    read by one cursor, the profile decoded here and the rest answered by the database; the
+    ORM's per-row conversions would cost more than the decision."""
+    n = _sql_names()
+    sql = (
+        f"SELECT {n['id']}, {n['profile']}, {_has_code(n)} FROM {n['subscription']} "  # noqa: S608 (quoted model metadata)
+        f"WHERE {n['active']}"
+    )
+    loads = json.loads
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [code])
+        while rows := cursor.fetchmany(CHUNK):
+            for pk, profile, has in rows:
+                if isinstance(profile, str):
+                    try:
+                        profile = loads(profile)
+                    except ValueError:
+                        profile = None
+                yield pk, profile, bool(has)
+
+
+def _model_rows(code: str):
+    """``_rows`` for other databases, through the ORM."""
     from .models import Subscription
 
-    if connection.vendor not in ("sqlite", "postgresql"):
-        return _write_eligible_rows(ids, code, add)
-    meta = Subscription._meta
-    qn = connection.ops.quote_name
-    table, column = qn(meta.db_table), qn(meta.get_field("eligible").column)
-    key = qn(meta.pk.column)
-    prepared = {meta.pk.get_db_prep_value(pk, connection): pk for pk in ids}
+    rows = (
+        Subscription.objects.filter(active=True)
+        .order_by()
+        .values_list("pk", "profile", "eligible")
+        .iterator(chunk_size=CHUNK)
+    )
+    for pk, profile, known in rows:
+        yield pk, profile, isinstance(known, list) and code in known
+
+
+def _create_alerts(ids: list, measure, rules_version: int, fast: bool) -> None:
+    """An alert for each subscription of ``ids`` (database values when ``fast``)."""
+    from .models import Alert
+
+    if not ids:
+        return
+    if not fast:
+        Alert.objects.bulk_create(
+            [Alert(subscription_id=pk, measure=measure, rules_version=rules_version) for pk in ids]
+        )
+        return
+    meta = Alert._meta
+    prep_id = meta.pk.get_db_prep_value
+    measure_id = meta.get_field("measure").get_db_prep_save(measure.pk, connection)
+    created = meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+    n = _sql_names()
+    sql = f"INSERT INTO {n['alert']} ({n['alert_columns']}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 (quoted model metadata)
+    rows = [(prep_id(uuid7(), connection), pk, measure_id, rules_version, created) for pk in ids]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _write_eligible(ids: list, code: str, add: bool) -> list:
+    """Add ``code`` to (or remove it from) the ``eligible`` of subscriptions ``ids`` (database
+    values) that lack (or have) it now; returns the ids changed. One statement per batch on
+    SQLite and PostgreSQL, each row changed in place, so two measures' tasks running at once
+    never lose each other's codes. Call inside a transaction."""
+    n = _sql_names()
+    table, column, key = n["subscription"], n["eligible"], n["id"]
     # Only quoted names from the model's metadata are formatted in; every value is a parameter.
     if connection.vendor == "postgresql":
-        has = f"jsonb_exists({column}, %s)"
         change = f"{column} || to_jsonb(%s::text)" if add else f"{column} - %s::text"
         where = f"{key} = ANY(%s)"
-        params = [code, list(prepared), code]
+        params = [code, list(ids), code]
     else:
-        has = f"EXISTS (SELECT 1 FROM json_each({table}.{column}) WHERE value = %s)"  # noqa: S608
         change = (
             f"json_insert({column}, '$[#]', %s)"
             if add
             else f"(SELECT json_group_array(value) FROM json_each({table}.{column}) "  # noqa: S608
             "WHERE value <> %s)"
         )
-        where = f"{key} IN ({', '.join(['%s'] * len(prepared))})"
-        params = [code, *prepared, code]
+        where = f"{key} IN ({', '.join(['%s'] * len(ids))})"
+        params = [code, *ids, code]
     sql = f"UPDATE {table} SET {column} = {change} WHERE {where} AND "  # noqa: S608
-    sql += f"{'NOT ' if add else ''}{has} RETURNING {key}"
+    sql += f"{'NOT ' if add else ''}{_has_code(n)} RETURNING {key}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [prepared[row[0]] for row in cursor.fetchall()]
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _write_eligible_rows(ids: list, code: str, add: bool) -> list:
