@@ -587,7 +587,7 @@ def write_report(
     write_sections(path, {"registry": lines})
 
 
-SECTION_ORDER = ["registry", "ledger", "signatures"]
+SECTION_ORDER = ["registry", "ledger", "signatures", "navigator"]
 REGISTRY_HEADING = "## Member registry and portal (issue 2)"
 SECTION_START = "<!-- section: {} -->"
 PREAMBLE = [
@@ -714,6 +714,17 @@ def main() -> None:
         write_sections(
             Path(args.output),
             {"signatures": with_head(signatures_bench.markdown(results), command)},
+        )
+    if "navigator" in sections:
+        import navigator_bench
+
+        databases = tuple(d.strip() for d in args.databases.split(",") if d.strip())
+        results = navigator_bench.run(databases=databases, log=log)
+        BENCH_VAR.mkdir(parents=True, exist_ok=True)
+        (BENCH_VAR / "navigator.json").write_text(json.dumps(results, default=str, indent=1))
+        write_sections(
+            Path(args.output),
+            {"navigator": with_head(navigator_bench.markdown(results), command)},
         )
     if "registry" not in sections:
         log(f"wrote {args.output} in {(time.time() - began) / 60:.1f} min")
