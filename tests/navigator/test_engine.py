@@ -185,12 +185,13 @@ def test_the_next_question_counts_the_measures_it_would_decide():
                 for name in result.missing:
                     count = 2 if len(result.missing) == 1 else 1
                     factor = 0.5 if FIELDS[name].group == "need" else 1  # need fields after
-                    weights[name] = weights.get(name, 0) + count * factor
+                    fits = max(result.score, 5) / 100  # the measures that fit weigh more
+                    weights[name] = weights.get(name, 0) + count * factor * fits
         if not weights:
             assert evaluation.next_question is None
             continue
         best = max(weights.values())
-        assert weights.get(evaluation.next_question) == best
+        assert weights.get(evaluation.next_question) == pytest.approx(best)
         assert evaluation.next_question not in {**profile, **need}
 
 

@@ -253,15 +253,19 @@ def test_conversion_asks_for_the_project_when_the_company_fits():
 
 
 def test_development_projects_need_a_125_mln_budget():
-    assert verdict("frp-development", {}, {"project_budget_rub": 125_000_000}) == "eligible"
+    # the sources name no borrower: at best "maybe", with nothing left to ask
+    result = answer("frp-development", {}, {"project_budget_rub": 125_000_000})
+    assert (result.verdict, result.missing) == ("unknown", ())
     assert verdict("frp-development", {}, {"project_budget_rub": 100_000_000}) == "ineligible"
 
 
-@pytest.mark.parametrize("code", ["frp-components", "frp-productivity"])
-def test_joint_frp_loans_need_25_mln_budget_and_20_percent_cofinancing(code):
+@pytest.mark.parametrize(
+    ("code", "best"), [("frp-components", "unknown"), ("frp-productivity", "eligible")]
+)
+def test_joint_frp_loans_need_25_mln_budget_and_20_percent_cofinancing(code, best):
     profile = {"productivity_project_participant": True}
     need = {"project_budget_rub": 30_000_000, "own_funds_share": 0.2}
-    assert verdict(code, profile, need) == "eligible"
+    assert verdict(code, profile, need) == best  # components names no borrower: "maybe"
     assert verdict(code, profile, {**need, "own_funds_share": 0.1}) == "ineligible"
     assert verdict(code, profile, {**need, "project_budget_rub": 20_000_000}) == "ineligible"
 
@@ -274,9 +278,10 @@ def test_productivity_loans_need_the_national_project():
 
 def test_frp_loans_carry_the_general_frp_rules_as_conditions_to_confirm():
     result = answer("frp-digital", {})
-    assert result.verdict == "eligible"
+    # no borrower is named: never "eligible" on conditions to confirm alone
+    assert (result.verdict, result.missing) == ("unknown", ())
     kinds = [c.op for c in result.entry.compiled.criteria]
-    assert kinds == ["confirm", "confirm", "confirm"]
+    assert kinds == ["unknown", "confirm", "confirm", "confirm"]
 
 
 # ------------------------------------------------------------------ other institutions
@@ -302,7 +307,8 @@ def test_rfrit_grant_only_asks_to_confirm_who_applies():
 
 
 def test_veb_project_finance_is_for_projects_from_3_bn():
-    assert verdict("veb-pff", {}, {"project_budget_rub": 3_000_000_000}) == "eligible"
+    big = answer("veb-pff", {}, {"project_budget_rub": 3_000_000_000})
+    assert (big.verdict, big.missing) == ("unknown", ())  # the sources name no borrower
     assert verdict("veb-pff", {}, {"project_budget_rub": 2_500_000_000}) == "ineligible"
     assert answer("veb-pff", {}).missing == ("project_budget_rub",)
 

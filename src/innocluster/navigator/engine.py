@@ -38,6 +38,12 @@ FAR = float(datetime.date.max.toordinal())
 QUESTION_FACTOR = np.array([0.5 if spec.group == "need" else 1.0 for spec in FIELDS.values()])
 
 
+def relevance(scores):
+    """How much a measure counts when choosing the next question: its fit score (50 when the
+    need says nothing) as a share, at least 0.05 so that no measure is ignored."""
+    return np.maximum(scores, 5) / 100
+
+
 def _scalar(value) -> float:
     """A profile or rule value as a number: dates as day ordinals, booleans as 0/1."""
     if isinstance(value, datetime.date):
@@ -298,10 +304,13 @@ class Program:
         unmet = nodes[self.atom_nodes] == F
         return np.bincount(self.node_measure[unmet], minlength=len(self.entries))
 
-    def question_weights(self, nodes: np.ndarray, verdicts: np.ndarray) -> np.ndarray:
+    def question_weights(
+        self, nodes: np.ndarray, verdicts: np.ndarray, scores: np.ndarray
+    ) -> np.ndarray:
         """Per field (FIELDS order): over the unknown measures that leave it unanswered, how
-        many, counting twice those it alone keeps undecided; need fields count half (who the
-        business is comes before what it needs)."""
+        many, counting twice those it alone keeps undecided and each as much as it fits the
+        need (``relevance``); need fields count half (who the business is comes before what it
+        needs)."""
         values = nodes[self.atom_nodes]
         fields = self.node_field
         open_ = (values == U) & (fields != NO_FIELD) & (verdicts[self.node_measure] == U)
@@ -309,7 +318,7 @@ class Program:
         reads = np.zeros((len(self.entries), len(FIELD_IDS)), dtype=bool)
         reads[self.node_measure[open_], fields[open_]] = True
         per_measure = reads.sum(axis=1)
-        weights = 1 + (per_measure == 1)
+        weights = (1 + (per_measure == 1)) * relevance(scores)
         return (weights @ reads) * QUESTION_FACTOR
 
     def scores(self, values: dict) -> np.ndarray:

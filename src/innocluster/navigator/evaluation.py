@@ -215,11 +215,11 @@ class Evaluation:
     def next_question_without(self, skipped) -> str | None:
         """The unanswered field that would decide the most measures, leaving out ``skipped``
         (fields the user chose not to answer): counted over the unknown relevant measures that
-        read it, those it alone keeps undecided counted twice, need fields half; ties go to the
-        contract's order (FIELDS)."""
+        read it, those it alone keeps undecided counted twice, each weighted by its fit to the
+        need, need fields half; ties go to the contract's order (FIELDS)."""
         verdicts = np.full(len(self.verdicts), -1, dtype=np.int8)
         verdicts[self._relevant] = self.verdicts[self._relevant]
-        weights = self.program.question_weights(self.nodes, verdicts)
+        weights = self.program.question_weights(self.nodes, verdicts, self.scores)
         for name in skipped:
             if name in FIELD_IDS:
                 weights[FIELD_IDS[name]] = 0
