@@ -324,6 +324,13 @@ def test_measure_page_shows_terms_and_criteria_in_words(en_client, catalogue):
     assert "from 3 to 7" in html  # TRL between, in words
     assert "Member of the cluster" in html
     assert "at least 30%" in html  # the co-financing requirement
+    assert "All of these:" in html
+    Measure.objects.filter(code="young-researcher").update(
+        rules={"any": [{"field": "person_age", "le": 35}, {"not": {"field": "trl", "ge": 5}}]}
+    )
+    html = html_of(en_client.get("/navigator/measures/young-researcher/"))
+    assert "At least one of these:" in html and "Not this:" in html
+    assert "All of these:" not in html
     assert en_client.get("/navigator/measures/no-such/").status_code == 404
 
 

@@ -210,6 +210,7 @@ def criteria_in_words(measure: Measure, lang: str) -> tuple[list[dict], str]:
             title = _("Criterion")
         out.append(
             {
+                "kind": "leaf",
                 "criterion": title,
                 "required": requirement(criterion, lang),
                 "op": criterion.op,
@@ -217,6 +218,39 @@ def criteria_in_words(measure: Measure, lang: str) -> tuple[list[dict], str]:
             }
         )
     return out, ""
+
+
+def rule_tree(measure: Measure, criteria: list[dict]) -> dict | None:
+    """The rule as the measure page shows it: groups (all / any / not) holding the criteria in
+    words (``criteria_in_words``, in the parser's order), an ``all`` inside an ``all`` merged."""
+    leaves = iter(criteria)
+
+    def walk(node) -> dict:
+        if isinstance(node, dict) and len(node) == 1:
+            key = next(iter(node))
+            if key in ("all", "any"):
+                children = []
+                for part in node[key]:
+                    child = walk(part)
+                    if key == "all" and child["kind"] == "all":
+                        children.extend(child["children"])
+                    else:
+                        children.append(child)
+                return {"kind": key, "children": children}
+            if key == "not":
+                return {"kind": "not", "children": [walk(node["not"])]}
+        return next(leaves)
+
+    parts = ([measure.rules] if measure.rules else []) + measure_requirements(measure)
+    if not parts or not criteria:
+        return None
+    try:
+        tree = walk({"all": parts})
+    except StopIteration:  # the words and the rule disagree: show the flat list instead
+        return None
+    if len(tree["children"]) == 1 and tree["children"][0]["kind"] != "leaf":
+        return tree["children"][0]  # "all of: (at least one of: ...)" reads as the inner group
+    return tree
 
 
 # --- operators ---------------------------------------------------------------------------------

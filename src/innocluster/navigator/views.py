@@ -461,6 +461,7 @@ def measure_detail(request, code):
             "words": selectors.measure_words(measure),
             "terms": selectors.terms_summary(measure),
             "criteria": criteria,
+            "rule_tree": selectors.rule_tree(measure, criteria) if criteria else None,
             "rule_error": rule_error,
             **_subscribe_context(request),
         },
