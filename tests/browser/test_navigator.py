@@ -202,3 +202,40 @@ def test_operator_rule_editor(page, measures):
     assert Measure.objects.get(code="young-researcher").rules == {"field": "person_age", "le": 35}
     page.locator(".history details summary").first.click()
     axe_check(page, "rule history (en)")
+
+
+def test_member_subscribes_and_reads_alerts(page, measures):
+    from innocluster.navigator.models import Alert, Subscription
+    from tests.accounts.factories import UserFactory
+    from tests.registry.factories import MemberOrganisationFactory, OrganisationRoleFactory
+
+    user = UserFactory()
+    org = MemberOrganisationFactory(region_id="RU-MOW", sme_category="micro")
+    OrganisationRoleFactory(organisation=org, user=user, role="owner")
+    login(page, user)
+    use_language(page, "en")
+    page.goto("/navigator/")
+    axe_check(page, "navigator intro for a member (en)")
+    with page.expect_navigation():
+        page.locator("form.start-form button[type=submit]").click()
+    assert f"org={org.pk}" in page.url and "region=RU-MOW" in page.url
+    axe_check(page, "questionnaire filled in from the registry (en)")
+    with page.expect_navigation():
+        page.locator("button[name=results]").click()
+    axe_check(page, "results with the subscription box (en)")
+    with page.expect_navigation():
+        page.locator("form[action='/navigator/subscribe/'] button").click()
+    assert Subscription.objects.get(organisation=org).active
+    subscription = Subscription.objects.get(organisation=org)
+    Alert.objects.create(
+        subscription=subscription,
+        measure=Measure.objects.get(code="cluster-loan"),
+        rules_version=1,
+    )
+    page.goto("/navigator/alerts/")
+    assert "1 unread" in page.locator(".nav-sub").inner_text()
+    axe_check(page, "alerts (en)")
+    with page.expect_navigation():
+        page.locator("ul.alerts form button").click()
+    assert page.locator(".count-badge").count() == 0
+    axe_check(page, "alerts, all read (en)")
