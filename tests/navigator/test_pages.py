@@ -574,3 +574,34 @@ def test_long_result_lists_are_cut_with_a_pointer_to_the_filters(en_client, cata
     html = html_of(en_client.get("/navigator/results/", {"region": "RU-MOW"}))
     assert "Maybe: more answers would decide (4)" in html
     assert "And 3 more measures: narrow the list with the filters above." in html
+
+
+def test_measure_page_states_every_term(en_client, catalogue):
+    Measure.objects.filter(code="cluster-loan").update(
+        amount_min_rub=1_000_000,
+        amount_max_rub=50_000_000,
+        cost_share_max="0.8",
+        min_project_budget_rub=20_000_000,
+        status="upcoming",
+        opens_on="2030-01-15",
+        as_of="2026-01-01",
+        verified_on="2026-02-01",
+        how_to_apply_en="Apply online.",
+        priority_areas=["ict"],
+        stages=["development"],
+    )
+    html = html_of(en_client.get("/navigator/measures/cluster-loan/"))
+    for text in (
+        "from 1,000,000 RUB to 50,000,000 RUB",
+        "up to 80% of costs",
+        "3%–5% a year",
+        "60 months",
+        "20,000,000 RUB",
+        "Upcoming",
+        "Apply online.",
+        "Information and communication technologies",
+        "Development and testing",
+        "Terms as of",
+        "Verified by the Fund on",
+    ):
+        assert text in html, text

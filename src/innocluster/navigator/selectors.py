@@ -139,6 +139,37 @@ def terms_summary(measure: Measure) -> list[str]:
     return parts
 
 
+def measure_facts(measure: Measure) -> dict:
+    """The single terms of the measure page, in words ("" where the source states none)."""
+    low, high = measure.rate_percent_min, measure.rate_percent_max
+    if low is not None and high is not None and low != high:
+        rate = _("%(low)s–%(high)s a year") % {"low": _percent(low), "high": _percent(high)}
+    elif low is not None or high is not None:
+        rate = _("%(rate)s a year") % {"rate": _percent(low if low is not None else high)}
+    else:
+        rate = ""
+    amount = ""
+    if measure.amount_min_rub is not None or measure.amount_max_rub is not None:
+        amount = terms_summary(measure)[0]
+    return {
+        "amount": amount,
+        "cost_share": ""
+        if measure.cost_share_max is None
+        else _("up to %(share)s of costs") % {"share": _percent(measure.cost_share_max * 100)},
+        "rate": rate,
+        "term": ""
+        if not measure.term_months
+        else ngettext("%(n)d month", "%(n)d months", measure.term_months)
+        % {"n": measure.term_months},
+        "cofinancing": ""
+        if measure.cofinancing_min_share is None
+        else _percent(measure.cofinancing_min_share * 100),
+        "min_budget": ""
+        if measure.min_project_budget_rub is None
+        else _rub(measure.min_project_budget_rub),
+    }
+
+
 def labels(choices, codes) -> list[str]:
     known = dict(choices)
     return [str(known.get(code, code)) for code in codes or ()]

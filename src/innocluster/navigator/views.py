@@ -459,7 +459,7 @@ def measure_detail(request, code):
             "answers_query": answers_query,
             "measure": measure,
             "words": selectors.measure_words(measure),
-            "terms": selectors.terms_summary(measure),
+            "facts": selectors.measure_facts(measure),
             "criteria": criteria,
             "rule_tree": selectors.rule_tree(measure, criteria) if criteria else None,
             "rule_error": rule_error,
