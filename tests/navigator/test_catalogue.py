@@ -18,7 +18,7 @@ from django.utils import translation
 
 from innocluster.core.models import AuditEvent
 from innocluster.navigator import catalogue, services
-from innocluster.navigator.catalogue import FeedError, import_catalogue
+from innocluster.navigator.catalogue import FeedError, import_catalogue, reading
 from innocluster.navigator.management.commands.measures import Command
 from innocluster.navigator.models import Institution, Measure, RuleVersion
 from tests.navigator.factories import InstitutionFactory, MeasureFactory
@@ -224,13 +224,13 @@ def test_feed_errors_are_clear(feed_server, settings):
         import_catalogue("ftp://example.org/feed.json")
     routes["/big.json"] = (200, "application/json", b"[" + b" " * 100 + b"]")
     settings.NAVIGATOR_FEED_TIMEOUT = 5
-    catalogue_limit = catalogue.MAX_BYTES
+    catalogue_limit = reading.MAX_BYTES
     try:
-        catalogue.MAX_BYTES = 50
+        reading.MAX_BYTES = 50
         with pytest.raises(FeedError, match="larger than 50 bytes"):
             import_catalogue(f"{base}/big.json")
     finally:
-        catalogue.MAX_BYTES = catalogue_limit
+        reading.MAX_BYTES = catalogue_limit
 
 
 # ------------------------------------------------------------------ checking every record
