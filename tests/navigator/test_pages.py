@@ -180,6 +180,7 @@ def test_member_gets_the_registry_profile_and_only_the_rest_is_asked(client, cat
     step = re.search(r'name="step" value="([a-z_0-9]+)"', html).group(1)
     assert step not in {"region", "sme_category", "cluster_member", "org_form", "kind"}
     assert step in {"trl", "person_age"}
+    assert "(from the registry)" in html or "(из реестра)" in html
     # The SME grant already fits from the registry alone.
     assert "1 мера подходит" in html or "1 measure fits" in html
 

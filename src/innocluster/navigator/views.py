@@ -126,7 +126,7 @@ def _answered_rows(form: AnswersForm, pairs: list[tuple[str, str]], registry: di
                 "value": selectors.show_answer(spec, value) if value is not None else "",
                 "skipped": skipped and value is None,
                 "derived": name in form.answers.derived,
-                "from_registry": name in registry,
+                "from_registry": value is not None and registry.get(name) == value,
                 "change_url": "?" + urlencode(change),
             }
         )
@@ -140,6 +140,18 @@ def _typed(answers, names) -> dict:
         for name, value in answers.values.items()
         if name in names and value is not None and name not in answers.derived
     }
+
+
+def _registry_values(org) -> dict:
+    """The registry's answers for ``org``, normalised like the form's (to mark which answers
+    still are the registry's); empty without an organisation."""
+    if org is None:
+        return {}
+    try:
+        answers = check_answers(profile_for_organisation(org), lenient=True)
+    except ValidationFailed:
+        return {}
+    return {k: v for k, v in answers.values.items() if v is not None and k not in answers.derived}
 
 
 def _registry_org(request):
@@ -205,7 +217,7 @@ def start(request):
     pairs = form.pairs() + extra
     if ask is None or "results" in request.GET:
         return redirect(reverse("navigator:results") + "?" + urlencode(pairs))
-    registry = profile_for_organisation(org) if org else {}
+    registry = _registry_values(org)
     hidden = [("started", "1"), ("step", ask), *form.pairs(exclude=(ask,)), *extra]
     tally = evaluation.counts
     return _page(
@@ -310,10 +322,12 @@ def _results_context(request, form: AnswersForm, *, saved: SavedResult | None = 
         for verdict, found in groups.items()
     }
     pairs = form.pairs()
+    registry: dict = {}
     if not saved:
         org = _registry_org(request)
         if org:
             pairs.append(("org", str(org.pk)))
+            registry = _registry_values(org)
     questionnaire = reverse("navigator:start") + "?" + urlencode([("started", "1"), *pairs])
     context = {
         "nav_section": "results",
@@ -332,7 +346,7 @@ def _results_context(request, form: AnswersForm, *, saved: SavedResult | None = 
         if not evaluation.eligible
         else [],
         "other_help": other_help(lang()) if not evaluation.eligible else [],
-        "answered": _answered_rows(form, pairs, {}),
+        "answered": _answered_rows(form, pairs, registry),
         "pairs": pairs,
         "answer_pairs": [p for p in pairs if p[0] != "org"],
         "answers_query": urlencode([p for p in pairs if p[0] != "org"]),
