@@ -338,6 +338,18 @@ def _money(value, lenient: bool) -> int | Decimal:
     return int(amount) if amount == amount.to_integral_value() else amount
 
 
+def parse_date(value) -> datetime.date:
+    """A date, or its ISO text, as a date; ValueError says the form it must take."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(_("must be a date as YYYY-MM-DD"))
+
+
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
 
 
@@ -373,15 +385,7 @@ def _check(field: Field, value, today: datetime.date, lenient: bool = False):
             raise ValueError(_("must be a number from 0 to 1"))
         return share
     if kind == "date":
-        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-            day = value
-        elif isinstance(value, str):
-            try:
-                day = datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(_("must be a date as YYYY-MM-DD")) from None
-        else:
-            raise ValueError(_("must be a date as YYYY-MM-DD"))
+        day = parse_date(value)
         if day > today:
             raise ValueError(_("must not be in the future"))
         if day.year < 1800:

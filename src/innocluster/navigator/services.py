@@ -1,6 +1,6 @@
 """Navigator use cases: publishing eligibility rules, saving and sharing results, subscribing.
 
-The catalogue's import and sync is in ``catalogue.py``; evaluation in ``evaluation.py``.
+The catalogue's import and sync is in the ``catalogue`` package; evaluation in ``evaluation.py``.
 """
 
 from __future__ import annotations

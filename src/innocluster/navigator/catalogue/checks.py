@@ -17,7 +17,7 @@ from innocluster.core.errors import ValidationFailed
 
 from .. import services
 from ..choices import InstitutionLevel, MeasureStatus
-from ..fields import MAX_MONEY, MEASURE_CODE_PATTERN
+from ..fields import MAX_MONEY, MEASURE_CODE_PATTERN, parse_date
 from ..models import Institution, Measure
 from .reading import BadJson, Record
 from .schema import (
@@ -81,15 +81,7 @@ def _check_rate(value) -> Decimal:
 
 
 def _check_date(value, name: str, today: datetime.date) -> datetime.date:
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        day = value
-    elif isinstance(value, str):
-        try:
-            day = datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(_("must be a date as YYYY-MM-DD")) from None
-    else:
-        raise ValueError(_("must be a date as YYYY-MM-DD"))
+    day = parse_date(value)
     if name in PAST_DATES and day > today:
         raise ValueError(_("must not be in the future"))
     if day.year < 1900:
