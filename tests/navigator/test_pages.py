@@ -606,3 +606,23 @@ def test_measure_page_states_every_term(en_client, catalogue):
         "Verified by the Fund on",
     ):
         assert text in html, text
+
+
+def test_custom_test_profile_errors_are_named(en_client, catalogue):
+    en_client.force_login(FundOperatorFactory())
+    url = "/navigator/manage/sme-grant/rules/"
+    rules = '{"field": "person_age", "le": 30}'
+    html = html_of(en_client.post(url, {"action": "test", "rules": rules, "custom": '{"trl": 12}'}))
+    row = html.split('data-sample="custom"')[1].split("</tr>")[0]
+    assert "profile.trl: must be at most 9" in row
+    html = html_of(
+        en_client.post(
+            url,
+            {"action": "test", "rules": rules, "custom": '{"profile": {"person_age": 20}}'},
+        )
+    )
+    assert "Eligible" in html.split('data-sample="custom"')[1].split("</tr>")[0]
+    response = en_client.post(url, {"action": "test", "rules": rules, "custom": "{oops"})
+    assert response.status_code == 400
+    assert "custom: is not valid JSON" in html_of(response)
+    assert 'id="id_custom_error"' in html_of(response)
