@@ -299,10 +299,20 @@ def _create_alerts(ids: list, measure, rules_version: int, fast: bool) -> None:
     measure_id = meta.get_field("measure").get_db_prep_save(measure.pk, connection)
     created = meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
     n = _sql_names()
-    sql = f"INSERT INTO {n['alert']} ({n['alert_columns']}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 (quoted model metadata)
-    rows = [(prep_id(uuid7(), connection), pk, measure_id, rules_version, created) for pk in ids]
+    # One INSERT per batch: on PostgreSQL from two arrays (five parameters: the driver parses
+    # the statement's text), on SQLite as rows of VALUES (ids come in batches of WRITE_BATCH:
+    # 4,500 parameters, under SQLite's limit).
+    insert = f"INSERT INTO {n['alert']} ({n['alert_columns']}) "  # noqa: S608 (quoted model metadata)
+    if connection.vendor == "postgresql":
+        sql = insert + "SELECT unnest(%s::uuid[]), unnest(%s::uuid[]), %s, %s, %s"
+        params = [[uuid7() for _ in ids], list(ids), measure_id, rules_version, created]
+    else:
+        sql = insert + "VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(ids))
+        params = []
+        for pk in ids:
+            params += (prep_id(uuid7(), connection), pk, measure_id, rules_version, created)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.execute(sql, params)
 
 
 def _write_eligible(ids: list, code: str, add: bool) -> list:
