@@ -205,6 +205,15 @@ def test_invalid_step_input_shows_the_field_error_and_changes_nothing(en_client,
     assert 'name="step" value="trl"' in html  # the same question again
     assert 'type="hidden" name="region" value="RU-MOW"' in html  # earlier answers kept
     assert SavedResult.objects.count() == before
+    # Two wrong answers: the first is asked again, the other is named too; "results" waits.
+    response = en_client.get(
+        "/navigator/",
+        {"started": "1", "trl": "12", "person_age": "-1", "results": "1"},
+    )
+    assert response.status_code == 400
+    html = html_of(response)
+    assert 'name="step" value="trl"' in html
+    assert "profile.person_age" in html and "must be at least 0" in html
 
 
 def test_single_form_has_every_field_and_its_errors(en_client, catalogue):

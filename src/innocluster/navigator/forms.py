@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from innocluster.core.errors import FieldError, ValidationFailed
 
 from .choices import MeasureForm, MeasureStatus, Purpose
-from .fields import FIELDS, NEED_NAMES, PROFILE_NAMES, Answers, Field, check_answers
+from .fields import FIELDS, PROFILE_NAMES, Answers, Field, check_answers
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 BOOL_CHOICES = ((YES, _("Yes")), (NO, _("No")), (UNKNOWN, _("Don't know")))
@@ -350,7 +350,3 @@ class RuleEditForm(forms.Form):
         if set(data) <= {"profile", "need"} and data:
             return data.get("profile") or {}, data.get("need") or {}
         return data, {}
-
-
-def all_field_names() -> tuple[str, ...]:
-    return (*PROFILE_NAMES, *NEED_NAMES)

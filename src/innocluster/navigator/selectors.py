@@ -9,7 +9,6 @@ import difflib
 import json
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -358,13 +357,6 @@ def try_rule(measure: Measure, rules, cases, lang: str) -> list[dict]:
         )
         out.append(row)
     return out
-
-
-def manage_rows(query: str = ""):
-    measures = Measure.objects.select_related("provider").order_by("code")
-    if query:
-        measures = measures.filter(Q(code__icontains=query))
-    return measures
 
 
 def show_answer(spec, value) -> str:

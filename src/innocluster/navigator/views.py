@@ -215,7 +215,7 @@ def start(request):
     else:
         ask = selectors.next_unskipped(evaluation, form.skipped)
     pairs = form.pairs() + extra
-    if ask is None or "results" in request.GET:
+    if not form.error_fields and (ask is None or "results" in request.GET):
         return redirect(reverse("navigator:results") + "?" + urlencode(pairs))
     registry = _registry_values(org)
     hidden = [("started", "1"), ("step", ask), *form.pairs(exclude=(ask,)), *extra]
@@ -231,7 +231,10 @@ def start(request):
             "spec": FIELDS[ask],
             "step_errors": form.errors.get(ask, []),
             "other_errors": [
-                (name, form.errors[name]) for name in form.error_fields if name != ask
+                (f"{FIELDS[name].group}.{name}", capfirst(field_label(name, lang())), error)
+                for name in form.error_fields
+                if name != ask
+                for error in form.errors[name]
             ],
             "non_field_errors": form.non_field_errors(),
             "hidden": hidden,
