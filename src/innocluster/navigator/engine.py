@@ -336,8 +336,8 @@ class Program:
             weight = weight + w
 
         purposes = mask(values["purposes"], PURPOSE_BITS)
-        if purposes:
-            add("purpose", (self.purposes & purposes) != 0)
+        if purposes:  # a measure that states no purpose is not judged on it
+            add("purpose", (self.purposes & purposes) != 0, where=self.purposes != 0)
         if values["forms"]:
             wanted = np.zeros(len(FORM_IDS) + 1, dtype=bool)
             for code in values["forms"]:

@@ -241,7 +241,7 @@ def fit(entry: Entry, values: dict) -> tuple[int, dict]:
     judge); ``engine.Program.scores`` computes the same for the whole catalogue at once."""
     parts = {}
     need_purposes, need_forms = values["purposes"], values["forms"]
-    if need_purposes:
+    if need_purposes and entry.purposes:  # a measure that states no purpose is not judged
         parts["purpose"] = 1.0 if not entry.purposes.isdisjoint(need_purposes) else 0.0
     if need_forms:
         parts["form"] = 1.0 if entry.form in need_forms else 0.0
