@@ -29,7 +29,9 @@ def show(spec: Field, value) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, frozenset | tuple | list | set):
-        return ", ".join(show(spec, v) for v in sorted(value))
+        order = [code for code, _label in spec.choices]  # micro, small, medium: not A-Z
+        ranked = sorted(value, key=lambda v: (order.index(v) if v in order else len(order), v))
+        return ", ".join(show(spec, v) for v in ranked)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if spec.kind == "money":
