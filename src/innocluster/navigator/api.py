@@ -15,6 +15,7 @@ from innocluster.registry.models import Organisation
 from .choices import Verdict
 from .evaluation import evaluate, other_help
 from .fields import FIELDS, check_answers
+from .filters import MeasureFilter
 from .models import Measure
 from .profile import profile_for_organisation
 from .reasons import field_question, fit_parts, reasons
@@ -88,7 +89,8 @@ def evaluate_profile(request, payload: EvaluateIn):
     }
 
 
-class MeasureFilter(Schema):
+class MeasureQuery(Schema):
+    q: str | None = None
     form: str | None = None
     provider: str | None = None
     purpose: str | None = None
@@ -100,20 +102,12 @@ class MeasureFilter(Schema):
     response={200: list[MeasureOut], **ERRORS},
     summary="The catalogue of support measures",
     description="Every measure, with its terms and its published eligibility rule. Filters: "
-    "form, provider (institution code), purpose, status.",
+    "q (words of the code or a name), form, provider (institution code), purpose, status; the "
+    "same as the catalogue page's.",
 )
-def list_measures(request, filters: Query[MeasureFilter]):
+def list_measures(request, filters: Query[MeasureQuery]):
     measures = Measure.objects.select_related("provider").order_by("code")
-    if filters.form:
-        measures = measures.filter(form=filters.form)
-    if filters.provider:
-        measures = measures.filter(provider__code=filters.provider)
-    if filters.status:
-        measures = measures.filter(status=filters.status)
-    found = list(measures)
-    if filters.purpose:  # a JSON list: filtered here, the same on SQLite and PostgreSQL
-        found = [m for m in found if filters.purpose in (m.purposes or ())]
-    return found
+    return MeasureFilter.from_params(filters.dict()).apply(measures)
 
 
 @router.get(

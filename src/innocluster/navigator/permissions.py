@@ -26,3 +26,12 @@ def may_subscribe(user, organisation) -> tuple[bool, str]:
     ).exists():
         return True, ""
     return False, _("Only the organisation's owners, editors and signatories may do this.")
+
+
+def may_read_alerts(user, organisation) -> tuple[bool, str]:
+    """Anyone with a role in the organisation reads (and marks read) its alerts."""
+    if not getattr(user, "is_authenticated", False):
+        return False, _("Sign in first.")
+    if OrganisationRole.objects.filter(organisation=organisation, user=user).exists():
+        return True, ""
+    return False, _("Only the organisation's people may do this.")

@@ -13,7 +13,7 @@ from innocluster.core.errors import FieldError, NotPermitted, ValidationFailed
 
 from .fields import check_answers
 from .models import Measure, RuleVersion, SavedResult, Subscription
-from .permissions import may_edit_catalogue, may_subscribe
+from .permissions import may_edit_catalogue, may_read_alerts, may_subscribe
 from .rules import compile_rule
 
 
@@ -110,9 +110,10 @@ def subscribe(organisation, *, actor, email: str = "", answers: dict | None = No
     allowed, reason = may_subscribe(actor, organisation)
     if not allowed:
         raise NotPermitted(reason)
-    extra = check_answers(answers or {}).profile()
+    # Stored answers are JSON with sums as text ("1200000.50"): checked as a form's are.
+    extra = check_answers(answers or {}, lenient=True).profile()
     profile = {**profile_for_organisation(organisation), **extra}
-    current = evaluate(check_answers(profile))
+    current = evaluate(check_answers(profile, lenient=True))
     with transaction.atomic():
         subscription, _created = Subscription.objects.update_or_create(
             organisation=organisation,
@@ -145,3 +146,22 @@ def unsubscribe(organisation, *, actor) -> None:
             subscription.active = False
             subscription.save(update_fields=["active", "updated_at"])
             record_event(actor=actor, action="navigator.unsubscribed", obj=subscription)
+
+
+def mark_alerts_read(organisation, *, actor, alert_ids=None) -> int:
+    """Mark ``organisation``'s unread alerts read (all, or those of ``alert_ids``).
+
+    Args: the organisation; who (one of its people, see ``may_read_alerts``); which alerts.
+    Returns: how many were marked. A reader's own marker, not a change of the organisation's
+    data: no audit event."""
+    from django.utils import timezone
+
+    from .models import Alert
+
+    allowed, reason = may_read_alerts(actor, organisation)
+    if not allowed:
+        raise NotPermitted(reason)
+    unread = Alert.objects.filter(subscription__organisation=organisation, read_at__isnull=True)
+    if alert_ids is not None:
+        unread = unread.filter(pk__in=list(alert_ids))
+    return unread.update(read_at=timezone.now())

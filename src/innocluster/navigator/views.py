@@ -18,7 +18,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
@@ -559,11 +558,10 @@ def alerts(request):
         chosen = {str(o.pk): o for o in organisations}.get(str(form.cleaned_data["organisation"]))
         if chosen is None:
             raise Http404
-        unread = selectors.alerts_of(chosen).filter(read_at__isnull=True)
-        if form.cleaned_data.get("alert"):
-            unread = unread.filter(pk=form.cleaned_data["alert"])
-        # A reader's own marker, not a change of the organisation's data: no audit event.
-        marked = unread.update(read_at=timezone.now())
+        one = form.cleaned_data.get("alert")
+        marked = services.mark_alerts_read(
+            chosen, actor=request.user, alert_ids=[one] if one else None
+        )
         messages.success(
             request,
             _("Marked as read: %(n)d.") % {"n": marked},
