@@ -105,7 +105,7 @@ def test_questionnaire_to_results_and_a_saved_link(page, measures, language):
     assert eligible.get_by_role("link", name=name).is_visible()
     assert page.locator("details.ineligible").get_attribute("open") is None
     axe_check(page, f"results ({language})")
-    page.locator("details.ineligible summary").click()
+    page.locator("details.ineligible > summary").click()
     axe_check(page, f"results with the ineligible open ({language})")
     assert page.locator("[data-print]").is_visible()  # the script shows the print button
     # Save, and the saved page gives the link to share.
