@@ -76,6 +76,7 @@ def test_a_rule_that_makes_a_measure_eligible_alerts_and_mails_once(publish):
     assert "Грант «Старт-Москва»" in message.subject
     assert "Грант «Старт-Москва»" in message.body
     assert subscription.organisation.name_ru in message.body
+    assert f"/navigator/measures/{measure.code}/" in message.body
     subscription.refresh_from_db()
     assert measure.code in subscription.eligible
 

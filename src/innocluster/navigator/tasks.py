@@ -365,29 +365,36 @@ def _write_eligible_rows(ids: list, code: str, add: bool) -> list:
     return [o.pk for o in objects]
 
 
-def _measure_url(measure) -> str:
+def _url(name: str, *args) -> str:
     try:
-        path = reverse("navigator:measure", args=[measure.code])
+        path = reverse(name, args=args)
     except NoReverseMatch:
         path = reverse("navigator:start")
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _texts(measure, lang: str) -> tuple[str, str]:
-    """The subject and body of an alert's e-mail in ``lang`` (``%(organisation)s`` left in)."""
+def _texts(measure, lang: str):
+    """The subject of an alert's e-mail in ``lang``, and its body as a function of the
+    organisation's name."""
     with translation.override(lang):
         name = measure.name_en if lang == "en" and measure.name_en else measure.name_ru
         provider = measure.provider
         provider_name = provider.name_en if lang == "en" and provider.name_en else provider.name_ru
         subject = _("A support measure now fits you: %(measure)s") % {"measure": name}
-        body = _(
+        template = _(
             "The support measure “%(measure)s” of %(provider)s is now eligible for "
-            "%%(organisation)s, by its profile in the support navigator.\n\n"
+            "%(organisation)s, by its profile in the support navigator.\n\n"
             "The measure, its terms and how to apply: %(link)s\n\n"
-            "You receive this because your organisation subscribed to the navigator's notices; "
-            "you can unsubscribe in the navigator."
-        ) % {"measure": name, "provider": provider_name, "link": _measure_url(measure)}
-    return subject, body
+            "You receive this because your organisation subscribed to the navigator's notices. "
+            "All your notices, and how to stop them: %(alerts)s"
+        )
+    params = {
+        "measure": name,
+        "provider": provider_name,
+        "link": _url("navigator:measure", measure.code),
+        "alerts": _url("navigator:alerts"),
+    }
+    return subject, lambda organisation: template % {**params, "organisation": organisation}
 
 
 def mail_alerts(measure, rules_version: int) -> int:
@@ -414,38 +421,27 @@ def mail_alerts(measure, rules_version: int) -> int:
             "subscription__organisation__name_en",
         )
     )
+    # Read first, then send and mark batch by batch: the rows being marked are the ones read
+    # (SQLite must not update a table under an open cursor on it).
+    pending = list(rows)
     sent = 0
-    batch: list[tuple] = []
-    connection = get_connection()
-
-    def flush():
-        nonlocal sent
-        messages = []
-        for _pk, email, lang, name_ru, name_en in batch:
-            name_en = name_en or name_ru
-            if lang in texts:
-                subject, body = texts[lang]
-                text = body % {"organisation": name_en if lang == "en" else name_ru}
-            else:
-                subject = both_subject
-                text = (
-                    texts["ru"][1] % {"organisation": name_ru}
-                    + "\n\n— English —\n\n"
-                    + texts["en"][1] % {"organisation": name_en}
-                )
-            messages.append(EmailMessage(subject, text, None, [email], connection=connection))
-        connection.send_messages(messages)
-        Alert.objects.filter(pk__in=[row[0] for row in batch]).update(emailed_at=timezone.now())
-        sent += len(batch)
-        batch.clear()
-
-    with connection:
-        for row in rows.iterator(chunk_size=CHUNK):
-            batch.append(row)
-            if len(batch) >= MAIL_BATCH:
-                flush()
-        if batch:
-            flush()
+    backend = get_connection()
+    with backend:
+        for start in range(0, len(pending), MAIL_BATCH):
+            batch = pending[start : start + MAIL_BATCH]
+            messages = []
+            for _pk, email, lang, name_ru, name_en in batch:
+                name_en = name_en or name_ru
+                if lang in texts:
+                    subject, body = texts[lang]
+                    text = body(name_en if lang == "en" else name_ru)
+                else:
+                    subject = both_subject
+                    text = f"{texts['ru'][1](name_ru)}\n\n— English —\n\n{texts['en'][1](name_en)}"
+                messages.append(EmailMessage(subject, text, None, [email], connection=backend))
+            backend.send_messages(messages)
+            Alert.objects.filter(pk__in=[row[0] for row in batch]).update(emailed_at=timezone.now())
+            sent += len(batch)
     return sent
 
 
