@@ -292,3 +292,18 @@ def test_rules_on_the_revenue_the_registry_knows(publish):
     publish(measure, {"field": "revenue_rub", "le": 800_000_000})
 
     assert list(Alert.objects.values_list("subscription_id", flat=True)) == [small.pk]
+
+
+def test_one_alert_per_subscription_and_rule_version(publish):
+    measure = MeasureFactory(rules=IN_KAZAN)
+    subscription = subscribe()
+    version = publish(measure, IN_MOSCOW)
+    Subscription.objects.filter(pk=subscription.pk).update(eligible=[])  # forgotten somehow
+    mail.outbox.clear()
+
+    assert tasks.notify_subscribers.call(measure.code, version.number) == 0
+
+    subscription.refresh_from_db()
+    assert subscription.eligible == [measure.code]
+    assert Alert.objects.count() == 1
+    assert mail.outbox == []
