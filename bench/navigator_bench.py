@@ -510,6 +510,7 @@ def child_subscriptions(count: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from innocluster.navigator import subscriptions as navigator_subscriptions
     from innocluster.navigator import tasks
     from innocluster.navigator.models import Alert, Institution, Measure, Subscription
     from innocluster.registry.models import Organisation
@@ -609,7 +610,7 @@ def child_subscriptions(count: int) -> dict:
             profiler.enable()
         began = time.perf_counter()
         began_cpu = time.process_time()
-        counts = tasks.notify(measure.code, version)
+        counts = navigator_subscriptions.notify(measure.code, version)
         if profiler is not None:
             import io
             import pstats

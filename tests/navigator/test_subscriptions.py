@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from innocluster.navigator import services, tasks
+from innocluster.navigator import services, subscriptions, tasks
 from innocluster.navigator.models import Alert, Subscription
 from innocluster.registry.models import AnnualRevenue
 from tests.accounts.factories import FundOperatorFactory, UserFactory
@@ -215,16 +215,7 @@ def test_profiles_are_rebuilt_from_the_registry_keeping_the_own_answers():
     assert tasks.refresh_subscription_profiles.call() == 0
 
 
-@pytest.fixture
-def registry_hook():
-    tasks.connect()
-    yield
-    tasks.disconnect()
-
-
-def test_a_registry_change_refreshes_the_subscribers_profile(
-    registry_hook, django_capture_on_commit_callbacks
-):
+def test_a_registry_change_refreshes_the_subscribers_profile(django_capture_on_commit_callbacks):
     subscription = subscribe()
     organisation = subscription.organisation
 
@@ -268,12 +259,12 @@ def test_two_measures_becoming_eligible_keep_both_codes(publish):
 def test_the_row_by_row_fallback_for_other_databases():
     one, two = subscribe(), subscribe()
 
-    assert set(tasks._write_eligible_rows([one.pk, two.pk], "new-measure", True)) == {
+    assert set(subscriptions._write_eligible_rows([one.pk, two.pk], "new-measure", True)) == {
         one.pk,
         two.pk,
     }
-    assert tasks._write_eligible_rows([one.pk], "new-measure", True) == []
-    assert tasks._write_eligible_rows([one.pk], "new-measure", False) == [one.pk]
+    assert subscriptions._write_eligible_rows([one.pk], "new-measure", True) == []
+    assert subscriptions._write_eligible_rows([one.pk], "new-measure", False) == [one.pk]
     one.refresh_from_db()
     two.refresh_from_db()
     assert "new-measure" not in one.eligible
@@ -307,3 +298,24 @@ def test_one_alert_per_subscription_and_rule_version(publish):
     assert subscription.eligible == [measure.code]
     assert Alert.objects.count() == 1
     assert mail.outbox == []
+
+
+def test_the_workers_daily_round_catches_bulk_registry_changes(monkeypatch):
+    from innocluster.core.management.commands import worker
+
+    subscription = subscribe()
+    # a bulk write (an import, the demo) fires no signals
+    type(subscription.organisation).objects.filter(pk=subscription.organisation_id).update(
+        employees=500
+    )
+    monkeypatch.setattr(worker, "_last_run", {})
+    worker.enqueue_periodic_tasks()
+    subscription.refresh_from_db()
+    assert subscription.profile["employees"] == 500
+    # once a day: the next round the same day leaves it alone
+    type(subscription.organisation).objects.filter(pk=subscription.organisation_id).update(
+        employees=7
+    )
+    worker.enqueue_periodic_tasks()
+    subscription.refresh_from_db()
+    assert subscription.profile["employees"] == 500

@@ -243,6 +243,11 @@ def import_text(
                     summary=_("%(comment)s: no longer in the provider's feed")
                     % {"comment": comment},
                 )
+                transaction.on_commit(
+                    lambda code=measure.code, version=measure.rules_version: (
+                        services.measure_changed(code, version)
+                    )
+                )
     return report
 
 
@@ -326,8 +331,7 @@ def _save_measure(report, existing, clean, dry_run, comment) -> None:
                 after=clean,
                 summary=comment,
             )
-            if measure.status != MeasureStatus.CLOSED:
-                transaction.on_commit(lambda: services.measure_changed(code, version))
+            transaction.on_commit(lambda: services.measure_changed(code, version))
         return
     diff = [k for k in values if not _same(getattr(existing, k), values[k])]
     if "provider" in clean and clean["provider"] != existing.provider.code:
@@ -360,8 +364,8 @@ def _save_measure(report, existing, clean, dry_run, comment) -> None:
             after={k: clean[k] for k in diff},
             summary=comment,
         )
-        if not closing and measure.status != MeasureStatus.CLOSED:
-            transaction.on_commit(lambda: services.measure_changed(code, version))
+        # Closed too: the subscribers' lists of eligible measures drop it (nothing is sent).
+        transaction.on_commit(lambda: services.measure_changed(code, version))
 
 
 def load_reference_catalogue(*, dry_run: bool = False) -> ImportReport:

@@ -1,15 +1,18 @@
 """``innocluster worker``: runs background tasks from the database queue (django-tasks-db), and
 enqueues the periodic ones: the transparency log's tree-head signing every
-``LOG_TREE_HEAD_INTERVAL`` seconds (default 300; 0 turns it off)."""
+``LOG_TREE_HEAD_INTERVAL`` seconds (default 300; 0 turns it off), and once a day the rebuild of
+the navigator subscribers' profiles from the registry."""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import zoneinfo
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
@@ -22,6 +25,27 @@ def enqueue_periodic_tasks() -> None:
     from innocluster.ledger.tasks import sign_log_tree_head
 
     sign_log_tree_head.enqueue()
+    _once_a_day("navigator-profiles", _refresh_navigator_profiles)
+
+
+def _refresh_navigator_profiles() -> None:
+    """Bulk registry writes (imports, the demo) fire no signals: rebuild every subscriber's
+    navigator profile from the registry once a day."""
+    from innocluster.navigator.tasks import refresh_subscription_profiles
+
+    refresh_subscription_profiles.enqueue()
+
+
+def _once_a_day(name: str, enqueue) -> None:
+    """Call ``enqueue`` once per Moscow day per worker process (a second worker doing it too
+    costs one more run of an idempotent task)."""
+    day = timezone.localdate(timezone=zoneinfo.ZoneInfo("Europe/Moscow"))
+    if _last_run.get(name) != day:
+        enqueue()
+        _last_run[name] = day
+
+
+_last_run: dict[str, object] = {}
 
 
 class PeriodicTasks(threading.Thread):
