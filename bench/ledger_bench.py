@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_stats import percentiles
+
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 10_000
 SINGLE_APPENDS = 20_000
@@ -47,24 +49,6 @@ TARGETS = {
     "verify_s": 30.0,
 }
 KINDS = ["document.version", "document.signature", "document.registered", "timestamp.issued"]
-
-
-def _percentiles(samples: list[float]) -> dict:
-    samples = sorted(samples)
-
-    def pct(p):
-        k = (len(samples) - 1) * p
-        lo, hi = int(k), min(int(k) + 1, len(samples) - 1)
-        return samples[lo] + (samples[hi] - samples[lo]) * (k - lo)
-
-    return {
-        "n": len(samples),
-        "p50": pct(0.50),
-        "p95": pct(0.95),
-        "p99": pct(0.99),
-        "mean": statistics.fmean(samples),
-        "max": samples[-1],
-    }
 
 
 def _entry(i: int, rng: random.Random) -> tuple[str, dict, str, str]:
@@ -198,7 +182,7 @@ def child(entries: int, out: Path) -> None:
         append_entry("bench.tick", {"i": i})
         leaf_inputs.append(canonical_json({"kind": "bench.tick", "i": i}))
         _timed(sign_samples, [], sign_tree_head)
-    results["sign_ms"] = _percentiles(sign_samples)
+    results["sign_ms"] = percentiles(sign_samples)
     n = log_size()
     # A million byte strings stay alive from here on: keep the collector from rescanning them.
     gc.collect()
@@ -226,11 +210,11 @@ def child(entries: int, out: Path) -> None:
     wall, cpu = [], []
     for index, size in cases:
         _timed(wall, cpu, inclusion, index, size)
-    results["inclusion_ms"] = _percentiles(wall) | {"cpu_mean": statistics.fmean(cpu)}
+    results["inclusion_ms"] = percentiles(wall) | {"cpu_mean": statistics.fmean(cpu)}
     wall, cpu = [], []
     for first, second in pairs:
         _timed(wall, cpu, consistency, first, second)
-    results["consistency_ms"] = _percentiles(wall) | {"cpu_mean": statistics.fmean(cpu)}
+    results["consistency_ms"] = percentiles(wall) | {"cpu_mean": statistics.fmean(cpu)}
 
     # 5. the API end to end (Django's test client: routing, validation, JSON; no network)
     client = Client()
@@ -244,7 +228,7 @@ def child(entries: int, out: Path) -> None:
             {"leaf_index": index, "tree_size": size},
         )
         assert response.status_code == 200, response.content
-    results["http_inclusion_ms"] = _percentiles(wall)
+    results["http_inclusion_ms"] = percentiles(wall)
 
     # 6. verify everything from the entries' bytes
     began = time.perf_counter()
@@ -273,11 +257,11 @@ def child(entries: int, out: Path) -> None:
     wall, cpu = [], []
     for index, size in cases:
         _timed(wall, cpu, theirs.prove_inclusion, index + 1, size)
-    results["pymerkle_inclusion_ms"] = _percentiles(wall) | {"cpu_mean": statistics.fmean(cpu)}
+    results["pymerkle_inclusion_ms"] = percentiles(wall) | {"cpu_mean": statistics.fmean(cpu)}
     wall, cpu = [], []
     for first, second in pairs:
         _timed(wall, cpu, theirs.prove_consistency, first, second)
-    results["pymerkle_consistency_ms"] = _percentiles(wall) | {"cpu_mean": statistics.fmean(cpu)}
+    results["pymerkle_consistency_ms"] = percentiles(wall) | {"cpu_mean": statistics.fmean(cpu)}
 
     # cross-checks: the same roots and inclusion paths; pymerkle's consistency proofs (its own
     # layout of hashes) verify between our two roots: both see the same history

@@ -44,6 +44,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench_stats import percentiles
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 PG_DATABASE = "innocluster_navbench"
@@ -73,24 +75,6 @@ FORMS = ["grant", "loan", "guarantee", "compensation", "subsidy", "equity", "tax
 STAGES = ["idea", "research", "development", "market", "growth"]
 TEXT = {"ru": "Заявитель подтверждает условие", "en": "The applicant confirms the condition"}
 UNKNOWN = {"ru": "Требования в источнике не найдены", "en": "The source states no criteria"}
-
-
-def _percentiles(samples: list[float]) -> dict:
-    samples = sorted(samples)
-
-    def pct(p):
-        k = (len(samples) - 1) * p
-        lo, hi = int(k), min(int(k) + 1, len(samples) - 1)
-        return samples[lo] + (samples[hi] - samples[lo]) * (k - lo)
-
-    return {
-        "n": len(samples),
-        "p50": pct(0.50),
-        "p95": pct(0.95),
-        "p99": pct(0.99),
-        "mean": statistics.fmean(samples),
-        "max": samples[-1],
-    }
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -388,8 +372,8 @@ def child_evaluate(measures_n: int, profiles_n: int, jl_profiles_n: int) -> dict
         with_eligible.append((time.perf_counter() - began) * 1000)
         ours_sets.append(codes)
         eligible_counts.append(len(codes))
-    results["evaluate_ms"] = _percentiles(ours)
-    results["evaluate_eligible_ms"] = _percentiles(with_eligible)
+    results["evaluate_ms"] = percentiles(ours)
+    results["evaluate_eligible_ms"] = percentiles(with_eligible)
     results["eligible_median"] = statistics.median(eligible_counts)
     results["eligible_full_median"] = statistics.median(
         n for n, (_a, full) in zip(eligible_counts, profiles, strict=True) if full
@@ -405,7 +389,7 @@ def child_evaluate(measures_n: int, profiles_n: int, jl_profiles_n: int) -> dict
         for entry in entries:
             entry.compiled.decide(prepared, cutoffs)
         decisions.append((time.perf_counter() - began) * 1000)
-    results["decide_ms"] = _percentiles(decisions)
+    results["decide_ms"] = percentiles(decisions)
     # The catalogue-wide evaluator's decisions alone (when the catalogue has one: engine.py).
     program = getattr(catalogue, "program", None)
     engine = []
@@ -414,7 +398,7 @@ def child_evaluate(measures_n: int, profiles_n: int, jl_profiles_n: int) -> dict
             began = time.perf_counter()
             program.run(prepare(answers.values), today)
             engine.append((time.perf_counter() - began) * 1000)
-        results["engine_ms"] = _percentiles(engine)
+        results["engine_ms"] = percentiles(engine)
 
     # Where evaluate() spends its time, for whoever optimises it.
     import cProfile
@@ -456,12 +440,12 @@ def child_evaluate(measures_n: int, profiles_n: int, jl_profiles_n: int) -> dict
                 f"{sorted(eligible ^ mine)[:5]} ({len(eligible ^ mine)} measures)"
             )
             agreed += 1
-    results["jl_ms"] = _percentiles(theirs)
+    results["jl_ms"] = percentiles(theirs)
     results["jl_profiles"] = len(subset)
-    results["ours_same_profiles_ms"] = _percentiles(ours_on_subset)
-    results["decide_same_profiles_ms"] = _percentiles(decide_on_subset)
+    results["ours_same_profiles_ms"] = percentiles(ours_on_subset)
+    results["decide_same_profiles_ms"] = percentiles(decide_on_subset)
     if engine:
-        results["engine_same_profiles_ms"] = _percentiles(engine[:jl_profiles_n])
+        results["engine_same_profiles_ms"] = percentiles(engine[:jl_profiles_n])
     results["agreement"] = {
         "profiles_compared": compared,
         "profiles_agreed": agreed,

@@ -38,6 +38,8 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench_stats import percentiles
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 INNOCLUSTER = BIN / "innocluster"
@@ -96,24 +98,6 @@ def child_generate(args) -> dict:
         "rate": result.rate,
         "with_users_s": total,
         "timings": result.timings,
-    }
-
-
-def _percentiles(samples: list[float]) -> dict:
-    samples = sorted(samples)
-
-    def pct(p):
-        k = (len(samples) - 1) * p
-        lo, hi = int(k), min(int(k) + 1, len(samples) - 1)
-        return samples[lo] + (samples[hi] - samples[lo]) * (k - lo)
-
-    return {
-        "n": len(samples),
-        "p50": pct(0.50),
-        "p95": pct(0.95),
-        "p99": pct(0.99),
-        "mean": statistics.fmean(samples),
-        "max": samples[-1],
     }
 
 
@@ -179,7 +163,7 @@ def child_search(args) -> dict:
             elapsed, count = run(make())
             samples.append(elapsed)
             counts.append(count)
-        results[name] = _percentiles(samples) | {"median_rows": statistics.median(counts)}
+        results[name] = percentiles(samples) | {"median_rows": statistics.median(counts)}
 
     # The statements the page runs for the target case, with their plans, for the record.
     params = {"q": "нейросети", "region": "RU-MOW", "kind": "startup"}

@@ -26,31 +26,16 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench_stats import percentiles
+
 ROOT = Path(__file__).resolve().parent.parent
 SIGNERS = 50
-
-
-def _percentiles(samples: list[float]) -> dict:
-    samples = sorted(samples)
-
-    def pct(p):
-        k = (len(samples) - 1) * p
-        lo, hi = int(k), min(int(k) + 1, len(samples) - 1)
-        return samples[lo] + (samples[hi] - samples[lo]) * (k - lo)
-
-    return {
-        "n": len(samples),
-        "p50": pct(0.5) * 1000,
-        "p95": pct(0.95) * 1000,
-        "mean": statistics.fmean(samples) * 1000,
-    }
 
 
 def openssl_ecdsa_p256_verify_rate(seconds: int = 3) -> dict:
@@ -162,7 +147,7 @@ def child(signatures: int, pdfs: int, out: Path) -> None:
         invalid += not report.valid
     total = time.perf_counter() - began
     results["verify"] = {
-        **_percentiles(samples),
+        **percentiles(samples, scale=1000),
         "total_s": total,
         "per_s": len(corpus) / total,
         "invalid": invalid,
@@ -179,7 +164,7 @@ def child(signatures: int, pdfs: int, out: Path) -> None:
         invalid += not report.valid
     total = time.perf_counter() - began
     results["verify_batch"] = {
-        **_percentiles(samples),
+        **percentiles(samples, scale=1000),
         "total_s": total,
         "per_s": len(corpus) / total,
         "invalid": invalid,
@@ -205,7 +190,11 @@ def child(signatures: int, pdfs: int, out: Path) -> None:
         signed.append(pades.sign_pdf(pdf, reason="Утверждено Фондом"))
         samples.append(time.perf_counter() - t)
     total = time.perf_counter() - began
-    results["pades_sign"] = {**_percentiles(samples), "total_s": total, "per_s": pdfs / total}
+    results["pades_sign"] = {
+        **percentiles(samples, scale=1000),
+        "total_s": total,
+        "per_s": pdfs / total,
+    }
     began = time.perf_counter()
     valid = sum(all(r.valid for r in pades.verify_pdf(pdf)) for pdf in signed)
     results["pades_verify"] = {
