@@ -74,8 +74,8 @@ def test_an_anonymous_business_learns_what_fits_and_why(catalogue):
     assert region == {
         "criterion": "Region",
         "field": "region",
-        "required": "RU-MOW",
-        "given": "RU-MOW",
+        "required": "Moscow",  # regions by name, in the requested language
+        "given": "Moscow",
         "outcome": "met",
         "group": None,
     }

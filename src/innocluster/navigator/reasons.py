@@ -4,6 +4,7 @@ needs, the value given, the outcome), and the parts of the fit score."""
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.utils import formats, translation
@@ -34,6 +35,8 @@ def show(spec: Field, value) -> str:
         return ", ".join(show(spec, v) for v in ranked)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if spec.kind == "region":
+        return region_name(value)
     if spec.kind == "money":
         return _("%(amount)s RUB") % {"amount": _number(value)}
     if spec.kind == "share":
@@ -41,6 +44,21 @@ def show(spec: Field, value) -> str:
     if spec.choices:
         return spec.choice_label(value)
     return str(value)
+
+
+@functools.cache
+def _region_names() -> dict[str, tuple[str, str]]:
+    from innocluster.registry.reference import regions
+
+    return {row["code"]: (row["name_ru"], row["name_en"]) for row in regions()}
+
+
+def region_name(code: str) -> str:
+    """A region by its name in the active language ("RU-MOW" → "Москва"); the code if unknown."""
+    names = _region_names().get(code)
+    if names is None:
+        return code
+    return names[1] if translation.get_language() == "en" else names[0]
 
 
 def _period(period: tuple[str, int]) -> str:

@@ -381,8 +381,8 @@ def _texts(measure, lang: str):
         provider_name = provider.name_en if lang == "en" and provider.name_en else provider.name_ru
         subject = _("A support measure now fits you: %(measure)s") % {"measure": name}
         template = _(
-            "The support measure “%(measure)s” of %(provider)s is now eligible for "
-            "%(organisation)s, by its profile in the support navigator.\n\n"
+            "A support measure of %(provider)s is now eligible for %(organisation)s, by its "
+            "profile in the support navigator:\n\n%(measure)s\n\n"
             "The measure, its terms and how to apply: %(link)s\n\n"
             "You receive this because your organisation subscribed to the navigator's notices. "
             "All your notices, and how to stop them: %(alerts)s"
