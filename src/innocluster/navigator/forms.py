@@ -300,6 +300,10 @@ def parse_json(text: str, path: str, *, empty=None):
         return empty
     try:
         return json.loads(text)
+    except RecursionError:  # nested deeper than the decoder goes; no rule is that deep
+        raise ValidationFailed(
+            [FieldError(path, str(_("is nested too deeply")), "invalid_json")]
+        ) from None
     except json.JSONDecodeError as problem:
         raise ValidationFailed(
             [

@@ -1,0 +1,45 @@
+"""Regressions found in the review of the navigator: each test failed before its fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from innocluster.navigator.evaluation import Catalogue
+from innocluster.navigator.models import Measure
+from tests.accounts.factories import FundOperatorFactory
+from tests.navigator.factories import MeasureFactory
+
+pytestmark = pytest.mark.django_db
+
+SME_RULE = {"field": "sme_category", "in": ["micro", "small", "medium"]}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue():
+    """The compiled catalogue is cached per process: each test builds its own."""
+    Catalogue._cached = None
+    yield
+    Catalogue._cached = None
+
+
+@pytest.fixture
+def catalogue():
+    return {"sme": MeasureFactory(code="sme-grant", rules=SME_RULE, purposes=["rnd"])}
+
+
+@pytest.fixture
+def operator_client(client):
+    client.force_login(FundOperatorFactory())
+    return client
+
+
+@pytest.mark.parametrize("field", ["rules", "custom"])
+def test_rule_editor_refuses_json_nested_beyond_the_decoder(operator_client, catalogue, field):
+    deep = "[" * 5000 + "]" * 5000
+    data = {"action": "test", "rules": '{"field": "trl", "eq": 1}', field: deep}
+    response = operator_client.post("/navigator/manage/sme-grant/rules/", data)
+    assert response.status_code == 400
+    assert "nested too deeply" in response.content.decode() or "вложен" in (
+        response.content.decode()
+    )
+    assert Measure.objects.get(code="sme-grant").rules == SME_RULE
