@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from innocluster.navigator.evaluation import Catalogue
-from innocluster.navigator.models import Measure
+from innocluster.navigator.models import Measure, RuleVersion
 from tests.accounts.factories import FundOperatorFactory
 from tests.navigator.factories import MeasureFactory
 
@@ -43,3 +43,21 @@ def test_rule_editor_refuses_json_nested_beyond_the_decoder(operator_client, cat
         response.content.decode()
     )
     assert Measure.objects.get(code="sme-grant").rules == SME_RULE
+
+
+def test_a_comment_too_long_is_refused_next_to_its_field(operator_client, catalogue):
+    data = {"action": "publish", "rules": '{"field": "trl", "ge": 3}', "comment": "x" * 501}
+    response = operator_client.post("/navigator/manage/sme-grant/rules/", data)
+    assert response.status_code == 400
+    assert 'id="id_comment_error"' in response.content.decode()
+    assert Measure.objects.get(code="sme-grant").rules == SME_RULE
+    assert not RuleVersion.objects.exists()
+
+
+def test_a_rule_the_form_refuses_is_not_published_as_no_criteria(operator_client, catalogue):
+    # A NUL character makes the form drop the field: that must not read as "null" (no criteria).
+    data = {"action": "publish", "rules": '{"field": "trl", "ge": 3}\x00', "comment": "c"}
+    response = operator_client.post("/navigator/manage/sme-grant/rules/", data)
+    assert response.status_code == 400
+    assert Measure.objects.get(code="sme-grant").rules == SME_RULE
+    assert not RuleVersion.objects.exists()

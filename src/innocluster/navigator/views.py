@@ -632,26 +632,32 @@ def manage_rules(request, code):
     status = 200
     if request.method == "POST":
         form = RuleEditForm(request.POST)
-        form.is_valid()
         action = request.POST.get("action")
-        try:
-            rules = form.parsed_rules()
-            if action == "publish":
-                version = services.publish_rules(
-                    measure, rules, actor=request.user, comment=form.cleaned_data["comment"]
-                )
-                messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
-                return redirect("navigator:manage_rules", measure.code)
-            cases = _cases(form)
-            tests = selectors.try_rule(measure, rules, cases, lang())
-            selectors.compare_with(tests, _published_verdicts(measure, cases))
-        except ValidationFailed as failure:
+        if not form.is_valid():
+            # A field the form refuses (a comment too long, a NUL character) is missing from
+            # cleaned_data: its error is shown, and nothing is tried or published.
             status = 400
-            for error in failure.errors:
-                target = "custom" if error.field.startswith("custom") else "rules"
-                form.add_error(target, f"{error.field}: {error.message}")
-        except NotPermitted as refusal:
-            raise Http404 from refusal
+        else:
+            try:
+                rules = form.parsed_rules()
+                if action == "publish":
+                    version = services.publish_rules(
+                        measure, rules, actor=request.user, comment=form.cleaned_data["comment"]
+                    )
+                    messages.success(
+                        request, _("Version %(n)d is published.") % {"n": version.number}
+                    )
+                    return redirect("navigator:manage_rules", measure.code)
+                cases = _cases(form)
+                tests = selectors.try_rule(measure, rules, cases, lang())
+                selectors.compare_with(tests, _published_verdicts(measure, cases))
+            except ValidationFailed as failure:
+                status = 400
+                for error in failure.errors:
+                    target = "custom" if error.field.startswith("custom") else "rules"
+                    form.add_error(target, f"{error.field}: {error.message}")
+            except NotPermitted as refusal:
+                raise Http404 from refusal
         if request.headers.get("X-Navigator-Partial") == "test":
             return render(
                 request,
