@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import factory
 import pytest
 
 from innocluster.navigator.evaluation import Catalogue
-from innocluster.navigator.models import Measure, RuleVersion
-from tests.accounts.factories import FundOperatorFactory
-from tests.navigator.factories import MeasureFactory
+from innocluster.navigator.models import Alert, Measure, RuleVersion, Subscription
+from tests.accounts.factories import FundOperatorFactory, UserFactory
+from tests.navigator.factories import InstitutionFactory, MeasureFactory
+from tests.registry.factories import MemberOrganisationFactory, OrganisationRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +63,36 @@ def test_a_rule_the_form_refuses_is_not_published_as_no_criteria(operator_client
     assert response.status_code == 400
     assert Measure.objects.get(code="sme-grant").rules == SME_RULE
     assert not RuleVersion.objects.exists()
+
+
+# --- query counts of the list pages that had none -----------------------------------------------
+
+
+def test_alerts_query_count_does_not_grow_with_the_alerts(client, django_assert_max_num_queries):
+    user = UserFactory()
+    org = MemberOrganisationFactory()
+    OrganisationRoleFactory(organisation=org, user=user, role="owner")
+    subscription = Subscription.objects.create(organisation=org, email=user.email, created_by=user)
+
+    def alerts(n: int) -> None:
+        for _ in range(n):
+            measure = MeasureFactory(provider=InstitutionFactory())
+            Alert.objects.create(subscription=subscription, measure=measure, rules_version=1)
+
+    client.force_login(user)
+    alerts(2)
+    with django_assert_max_num_queries(14) as small:
+        assert client.get("/navigator/alerts/").status_code == 200
+    alerts(20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get("/navigator/alerts/").status_code == 200
+
+
+def test_manage_query_count_does_not_grow_with_the_catalogue(client, django_assert_max_num_queries):
+    client.force_login(FundOperatorFactory())
+    MeasureFactory.create_batch(2, provider=factory.SubFactory(InstitutionFactory))
+    with django_assert_max_num_queries(10) as small:
+        assert client.get("/navigator/manage/").status_code == 200
+    MeasureFactory.create_batch(20, provider=factory.SubFactory(InstitutionFactory))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get("/navigator/manage/").status_code == 200
