@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import factory
 import pytest
+from django.utils import translation
 
+from innocluster.core.errors import ValidationFailed
 from innocluster.navigator.evaluation import Catalogue
+from innocluster.navigator.fields import check_answers
 from innocluster.navigator.models import Alert, Measure, RuleVersion, Subscription
 from tests.accounts.factories import FundOperatorFactory, UserFactory
 from tests.navigator.factories import InstitutionFactory, MeasureFactory
@@ -96,3 +99,19 @@ def test_manage_query_count_does_not_grow_with_the_catalogue(client, django_asse
     MeasureFactory.create_batch(20, provider=factory.SubFactory(InstitutionFactory))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/navigator/manage/").status_code == 200
+
+
+# --- the contract's messages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["--5", "5-", "²", "1" * 5000])
+def test_a_malformed_whole_number_gets_the_contracts_message(text):
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
+        check_answers({"employees": text}, lenient=True)
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("profile.employees", "must be a whole number")
+    ]
+
+
+def test_whole_numbers_from_a_form_are_still_read():
+    assert check_answers({"employees": " 12 ", "trl": "٣"}, lenient=True).values["employees"] == 12

@@ -365,10 +365,12 @@ def _check(field: Field, value, today: datetime.date, lenient: bool = False):
         return value
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            if lenient and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-                value = int(value)
-            else:
+            # Decimal digits (what int() reads), not str.isdigit: "--5" and "²" pass isdigit,
+            # and int() then fails with its own untranslated message (so do 4,300+ digits).
+            text = value.strip() if lenient and isinstance(value, str) else ""
+            if not re.fullmatch(r"-?\d{1,4000}", text):
                 raise ValueError(_("must be a whole number"))
+            value = int(text)
         if field.minimum is not None and value < field.minimum:
             raise ValueError(_("must be at least %(min)d") % {"min": field.minimum})
         if field.maximum is not None and value > field.maximum:
