@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "innocluster.pki",
     "innocluster.documents",
     "innocluster.navigator",
+    "innocluster.programmes",
     "innocluster.portal",
     "innocluster.api",
 ]
