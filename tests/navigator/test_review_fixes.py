@@ -115,3 +115,18 @@ def test_a_malformed_whole_number_gets_the_contracts_message(text):
 
 def test_whole_numbers_from_a_form_are_still_read():
     assert check_answers({"employees": " 12 ", "trl": "٣"}, lenient=True).values["employees"] == 12
+
+
+# --- subscriptions -------------------------------------------------------------------------------
+
+
+def test_a_subscription_keeps_a_sum_with_kopecks(client, catalogue):
+    user = UserFactory()
+    org = MemberOrganisationFactory(region_id="RU-MOW")
+    OrganisationRoleFactory(organisation=org, user=user, role="owner")
+    client.force_login(user)
+    data = {"organisation": str(org.pk), "trl": "5", "taxes_paid_moscow_rub": "1 200 000,50"}
+    assert client.post("/navigator/subscribe/", data).status_code == 302
+    subscription = Subscription.objects.get(organisation=org)
+    assert subscription.answers == {"trl": 5, "taxes_paid_moscow_rub": "1200000.50"}
+    assert subscription.profile["taxes_paid_moscow_rub"] == "1200000.50"

@@ -9,7 +9,6 @@ the questionnaire works without script, the back button works and any result is 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -504,16 +503,10 @@ def subscribe(request):
     organisation = _managed_organisation(request)
     form = AnswersForm(request.POST)
     form.is_valid()
-    # services.subscribe checks the merged profile strictly, and Answers.given() gives a sum
-    # with kopecks as text, which that check refuses: such a sum is kept out (the registry's
-    # own revenue still counts).
-    extra = {
-        name: value
-        for name, value in _typed(form.answers, PROFILE_NAMES).items()
-        if not (isinstance(value, Decimal) and value != value.to_integral_value())
-    }
     try:
-        services.subscribe(organisation, actor=request.user, answers=extra)
+        services.subscribe(
+            organisation, actor=request.user, answers=_typed(form.answers, PROFILE_NAMES)
+        )
     except NotPermitted as refusal:
         messages.error(request, str(refusal.message))
         return redirect(_safe_next(request, reverse("navigator:alerts")))
