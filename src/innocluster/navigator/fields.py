@@ -102,10 +102,6 @@ class Field:
     maximum: int | None = None
     question: Promise | None = None  # how the questionnaire asks it, when not the label
 
-    @property
-    def is_list(self) -> bool:
-        return self.kind in ("choices", "okveds", "codes")
-
     def choice_label(self, value) -> str:
         for code, label in self.choices:
             if code == value:
