@@ -130,3 +130,11 @@ def test_a_subscription_keeps_a_sum_with_kopecks(client, catalogue):
     subscription = Subscription.objects.get(organisation=org)
     assert subscription.answers == {"trl": 5, "taxes_paid_moscow_rub": "1200000.50"}
     assert subscription.profile["taxes_paid_moscow_rub"] == "1200000.50"
+
+
+def test_the_catalogue_page_of_a_signed_in_user_is_not_cached(client, catalogue):
+    # It shows the user's unread alerts, like every navigator page.
+    client.force_login(UserFactory())
+    response = client.get("/navigator/measures/")
+    assert response.status_code == 200
+    assert "no-store" in response.get("Cache-Control", "")

@@ -427,6 +427,7 @@ def _providers():
 
 
 @require_safe
+@personal
 def measure_list(request):
     """The catalogue: every measure, with filters by form, provider, purpose and status and a
     search over names."""
