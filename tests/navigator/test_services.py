@@ -59,3 +59,12 @@ def test_the_api_catalogue_searches_names_as_the_page_does():
     MeasureFactory(code="other", name_ru="Заём", name_en="Loan")
     found = Client().get("/api/v1/navigator/measures", {"q": "умник"}).json()
     assert [m["code"] for m in found] == ["umnik-like"]
+
+
+def test_control_characters_in_catalogue_filters_are_refused_or_ignored_never_a_500():
+    MeasureFactory(code="plain", form="grant")
+    api = Client().get("/api/v1/navigator/measures", {"form": "grant\x00"})
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["field"] == "form"
+    page = Client().get("/navigator/measures/", {"form": "grant\x00", "q": "a\x00"})
+    assert page.status_code < 500

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from innocluster.api.auth import ANY_AUTH, caller_token, caller_user
 from innocluster.api.schemas import Problem
 from innocluster.core.errors import NotFound, NotPermitted
+from innocluster.core.text import CleanStr
 from innocluster.registry.choices import OrgRole
 from innocluster.registry.models import Organisation
 
@@ -90,11 +91,11 @@ def evaluate_profile(request, payload: EvaluateIn):
 
 
 class MeasureQuery(Schema):
-    q: str | None = None
-    form: str | None = None
-    provider: str | None = None
-    purpose: str | None = None
-    status: str | None = None
+    q: CleanStr | None = None
+    form: CleanStr | None = None
+    provider: CleanStr | None = None
+    purpose: CleanStr | None = None
+    status: CleanStr | None = None
 
 
 @router.get(

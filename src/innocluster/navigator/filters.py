@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from innocluster.core.text import has_control_characters
+
 
 @dataclass(frozen=True)
 class MeasureFilter:
@@ -24,9 +26,11 @@ class MeasureFilter:
 
     @classmethod
     def from_params(cls, params: dict) -> MeasureFilter:
+        # A value with control characters matches nothing a user typed (and PostgreSQL refuses
+        # NUL in a query): it filters as if empty.
         return cls(
             **{
-                key: (params.get(key) or "")
+                key: "" if has_control_characters(value := params.get(key) or "") else value
                 for key in ("q", "form", "provider", "purpose", "status")
             }
         )
