@@ -68,3 +68,7 @@ def test_control_characters_in_catalogue_filters_are_refused_or_ignored_never_a_
     assert api.json()["errors"][0]["field"] == "form"
     page = Client().get("/navigator/measures/", {"form": "grant\x00", "q": "a\x00"})
     assert page.status_code < 500
+
+
+def test_a_measure_code_with_a_nul_is_not_found():
+    assert Client().get("/api/v1/navigator/measures/a%00b").status_code == 404

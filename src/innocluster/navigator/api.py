@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from innocluster.api.auth import ANY_AUTH, caller_token, caller_user
 from innocluster.api.schemas import Problem
 from innocluster.core.errors import NotFound, NotPermitted
-from innocluster.core.text import CleanStr
+from innocluster.core.text import CleanStr, has_control_characters
 from innocluster.registry.choices import OrgRole
 from innocluster.registry.models import Organisation
 
@@ -117,6 +117,8 @@ def list_measures(request, filters: Query[MeasureQuery]):
     summary="One support measure",
 )
 def get_measure(request, code: str):
+    if has_control_characters(code):  # no code has one (and PostgreSQL refuses a NUL)
+        raise NotFound()
     measure = Measure.objects.select_related("provider").filter(code=code).first()
     if measure is None:
         raise NotFound()
