@@ -138,3 +138,24 @@ def test_the_catalogue_page_of_a_signed_in_user_is_not_cached(client, catalogue)
     response = client.get("/navigator/measures/")
     assert response.status_code == 200
     assert "no-store" in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("bad_id", ["not-a-uuid", "\x00", 12, None])
+def test_a_malformed_organisation_id_is_not_the_users(bad_id):
+    from innocluster.navigator.selectors import organisation_for_profile
+
+    assert organisation_for_profile(UserFactory(), bad_id) is None
+
+
+def test_a_database_error_is_not_taken_for_someone_elses_organisation(monkeypatch):
+    # Only a malformed id means "not theirs"; a failing database must not hide as that.
+    from django.db import DatabaseError
+
+    from innocluster.navigator import selectors
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("the database is down")
+
+    monkeypatch.setattr(selectors.Organisation.objects, "filter", broken)
+    with pytest.raises(DatabaseError):
+        selectors.organisation_for_profile(UserFactory(), "00000000-0000-0000-0000-000000000000")

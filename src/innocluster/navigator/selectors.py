@@ -9,6 +9,7 @@ import difflib
 import json
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -53,7 +54,7 @@ def organisation_for_profile(user, organisation_id) -> Organisation | None:
             .distinct()
             .first()
         )
-    except (ValueError, TypeError, Exception):  # a malformed id is simply not theirs
+    except (ValueError, TypeError, ValidationError):  # a malformed id is simply not theirs
         return None
 
 
