@@ -5,3 +5,20 @@ class ProgrammesConfig(AppConfig):
     name = "innocluster.programmes"
     label = "programmes"
     verbose_name = "Programmes and calls"
+
+    def ready(self):
+        # Every process (web, worker, CLI) must know the consent and submission templates and
+        # react to signed or refused consents before any document is signed.
+        from innocluster.documents.generation import when_rejected, when_signed
+
+        from .services import (
+            CONSENT_DOC_TYPE,
+            MEMBER_LINK,
+            consent_rejected,
+            consent_signed,
+            register_document_templates,
+        )
+
+        register_document_templates()
+        when_signed(MEMBER_LINK, consent_signed, doc_type=CONSENT_DOC_TYPE)
+        when_rejected(MEMBER_LINK, consent_rejected, doc_type=CONSENT_DOC_TYPE)
