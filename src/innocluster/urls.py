@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include("innocluster.documents.urls")),
     path("verify/", include("innocluster.documents.verify_urls")),
     path("navigator/", include("innocluster.navigator.urls")),
+    path("calls/", include("innocluster.programmes.urls")),
     path("", include("innocluster.registry.urls")),
     path("", include("innocluster.portal.urls")),
 ]

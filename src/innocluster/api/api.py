@@ -11,6 +11,7 @@ from innocluster.documents.api_evidence import router as verification_router
 from innocluster.ledger.api import router as ledger_router
 from innocluster.navigator.api import router as navigator_router
 from innocluster.pki.api import router as pki_router
+from innocluster.programmes.api import router as programmes_router
 from innocluster.registry.api import router as registry_router
 
 from .problems import PROBLEM_CONTENT_TYPE, install_problem_handlers
@@ -65,3 +66,4 @@ api.add_router("/", ledger_router)
 api.add_router("/", pki_router)
 api.add_router("/", documents_router)
 api.add_router("/", verification_router)
+api.add_router("/", programmes_router)

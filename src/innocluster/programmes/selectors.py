@@ -1,0 +1,129 @@
+"""Reads of calls: the public ones (published: upcoming, open, closed; drafts never), and what
+their pages and the API show of them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CallStatus, InnovationType
+from .models import Call, Criterion
+
+# The same words as the navigator's and the registry's (reference/priority-areas.md).
+AREA_LABELS = {
+    "ict": _("Information and communication technologies"),
+    "manufacturing": _("Advanced production technologies and robotics"),
+    "materials": _("New materials and nanotechnology"),
+    "medicine": _("Medicine and pharmaceutics"),
+    "biotech": _("Biotechnology"),
+    "environment": _("Environment protection technologies"),
+    "construction": _("Prospective construction technologies"),
+    "energy": _("Electricity and heat supply and usage technologies"),
+    "transport": _("Prospective transport systems"),
+    "fintech": _("Financial technologies"),
+}
+PUBLIC_STATUSES = (CallStatus.UPCOMING, CallStatus.OPEN, CallStatus.CLOSED)
+
+
+def lang() -> str:
+    return "en" if (get_language() or "ru").startswith("en") else "ru"
+
+
+def public_calls(status: str | None = None, *, now=None) -> QuerySet[Call]:
+    """Published calls (never drafts), optionally of one phase, with what their pages show."""
+    now = now or timezone.now()
+    calls = (
+        Call.objects.filter(published_at__isnull=False)
+        .select_related("programme", "form_version__form")
+        .prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.order_by("position", "code"))
+        )
+    )
+    if status == CallStatus.UPCOMING:
+        calls = calls.filter(opens_at__gt=now).order_by("opens_at", "code")
+    elif status == CallStatus.OPEN:
+        calls = calls.filter(opens_at__lte=now, deadline__gt=now).order_by("deadline", "code")
+    elif status == CallStatus.CLOSED:
+        calls = calls.filter(deadline__lte=now).order_by("-deadline", "code")
+    elif status is not None:
+        return Call.objects.none()
+    else:
+        calls = calls.order_by("-opens_at", "code")
+    return calls
+
+
+def public_call(code: str) -> Call | None:
+    """A published call by its code, or None (a draft is as absent as a wrong code)."""
+    return public_calls().filter(code=code).first()
+
+
+def money(value: Decimal | None) -> str:
+    """Roubles as people read them: ``100 000 000 ₽`` (ru), ``RUB 100,000,000`` (en)."""
+    if value is None:
+        return "—"
+    whole = value == value.to_integral_value()
+    text = f"{value:,.0f}" if whole else f"{value:,.2f}"
+    if lang() == "ru":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+        return f"{text}\u00a0₽"
+    return f"RUB\u00a0{text}"
+
+
+def share(value: Decimal) -> str:
+    """A share 0..1 as a percentage (``30 %``)."""
+    percent = (value * 100).normalize()
+    text = f"{percent:f}"
+    if lang() == "ru":
+        text = text.replace(".", ",")
+    return f"{text}\u00a0%"
+
+
+def area_labels(codes) -> list[str]:
+    return [str(AREA_LABELS.get(code, code)) for code in codes]
+
+
+def innovation_type_labels(codes) -> list[str]:
+    labels = dict(InnovationType.choices)
+    return [str(labels.get(code, code)) for code in codes]
+
+
+def document_names(documents) -> list[str]:
+    language = lang()
+    return [
+        (doc.get("name_en") if language == "en" and doc.get("name_en") else doc.get("name_ru", ""))
+        for doc in documents
+    ]
+
+
+def call_card(call: Call, now=None) -> dict:
+    """What a page shows of a call, in the active language."""
+    status = call.status_at(now)
+    return {
+        "call": call,
+        "status": status,
+        "status_label": CallStatus(status).label,
+        "budget": money(call.budget_rub),
+        "max_grant": money(call.max_grant_rub),
+        "cofinancing": share(call.cofinancing_min_share),
+        "areas": area_labels(call.priority_areas),
+        "innovation_types": innovation_type_labels(call.innovation_types),
+        "documents": document_names(call.required_documents),
+        "criteria": list(call.criteria.all()),
+    }
+
+
+def call_groups(now=None) -> dict:
+    """The calls page's groups: open ones (closing soonest first), upcoming, then closed."""
+    now = now or timezone.now()
+    cards = {status: [] for status in PUBLIC_STATUSES}
+    for call in public_calls(now=now):
+        card = call_card(call, now)
+        cards[card["status"]].append(card)
+    cards[CallStatus.OPEN].sort(key=lambda c: (c["call"].deadline, c["call"].code))
+    cards[CallStatus.UPCOMING].sort(key=lambda c: (c["call"].opens_at, c["call"].code))
+    cards[CallStatus.CLOSED].sort(key=lambda c: c["call"].deadline, reverse=True)
+    return cards
