@@ -142,6 +142,9 @@ def test_a_refused_consent_declines_the_partner(team, django_capture_on_commit_c
     member.refresh_from_db()
     assert member.status == "declined"
     assert member.decline_reason == "Не участвуем в этом году"
+    event = AuditEvent.objects.get(action="application.partner_declined")
+    assert event.actor_id == team.partner_signatory.pk
+    assert event.object_id == str(application.pk)
     # The consortium is now one organisation: outside the call's rules.
     codes = {p.code for p in submission_problems(application)}
     assert "consortium_size" in codes

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,6 +71,8 @@ CONSENT_DOC_TYPE = "consent"
 SUBMISSION_DOC_TYPE = "application"
 MEMBER_LINK = "programmes.consortiummember"
 APPLICATION_LINK = "programmes.application"
+# Documents are printed in Russian, the binding language (as the accession agreement).
+PRINT_LANG = "ru"
 FILENAME_BAD = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
@@ -806,6 +808,10 @@ def send_consent(member: ConsortiumMember, *, actor):
         call = locked.call
         lead = locked.lead
         deadline = call.deadline if call.deadline > timezone.now() else None
+        with translation.override(PRINT_LANG):
+            consent_title = _("Consent to take part in the joint project “%(title)s”") % {
+                "title": locked.title[:400]
+            }
         document = create_from_template(
             CONSENT_TEMPLATE,
             {
@@ -818,8 +824,7 @@ def send_consent(member: ConsortiumMember, *, actor):
                 "call_code": call.code,
                 "application_id": str(locked.pk),
             },
-            title=_("Consent to take part in the joint project “%(title)s”")
-            % {"title": locked.title[:400]},
+            title=consent_title,
             sender=lead,
             parties=[PartySpec(partner)],
             route=[StepSpec(partner, order=1, deadline=deadline)],
@@ -884,8 +889,9 @@ def consent_rejected(document, object_id: str) -> None:
     member.answered_at = timezone.now()
     member.decline_reason = (document.status_reason or "")[:500]
     member.save(update_fields=["status", "answered_at", "decline_reason"])
+    refused = document.steps.filter(signed_by__isnull=False, status="rejected").first()
     _audit(
-        None,
+        refused.signed_by if refused is not None else None,
         "application.partner_declined",
         member.application,
         before={"member": str(member.pk), "status": ParticipationStatus.CONSENT_SENT},
@@ -1130,25 +1136,41 @@ def _register_submission(application: Application, actor):
     lead = application.lead
     fund = fund_organisation()
     data = snapshot(application)
-    title = _("Application %(number)s: %(title)s") % {
-        "number": application.number,
-        "title": application.title,
-    }
+    with translation.override(PRINT_LANG):
+        title = _("Application %(number)s: %(title)s") % {
+            "number": application.number,
+            "title": application.title,
+        }
+        data_title = _("Data of the application %(number)s") % {"number": application.number}
     route = [StepSpec(lead, order=1)]
     json_document = create_from_data(
         SUBMISSION_DOC_TYPE,
         data,
-        title=(_("Data of the application %(number)s") % {"number": application.number})[:500],
+        title=data_title[:500],
         sender=lead,
         parties=[PartySpec(fund)],
         route=route,
         links=[application],
         actor=actor,
     )
+    with translation.override(PRINT_LANG):
+        printed = {
+            **data,
+            "consortium": [
+                {**m, "role": str(MemberRole(m["role"]).label)} for m in data["consortium"]
+            ],
+            "budget": [
+                {**line, "category": str(CostCategory(line["category"]).label)}
+                for line in data["budget"]
+            ],
+            "kpi_targets": [
+                {**t, "kpi": str(KpiCode(t["kpi"]).label)} for t in data["kpi_targets"]
+            ],
+        }
     pdf_document = create_from_template(
         SUBMISSION_TEMPLATE,
         {
-            "application": data,
+            "application": printed,
             "call_title": application.call.title_ru,
             "lead_name": lead.name_ru,
             "answers_rows": _answers_for_print(application),
