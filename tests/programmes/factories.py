@@ -9,6 +9,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from innocluster.core.models import AuditEvent
+from innocluster.documents.models import Document
 from innocluster.programmes import services
 from innocluster.programmes.choices import MemberRole, ParticipationStatus
 from innocluster.programmes.models import (
@@ -199,3 +201,24 @@ def fill_in(team: Team, application: Application) -> Application:
 def confirm_partners_directly(application: Application) -> None:
     """Shortcut for tests that are not about consent: every partner confirmed in the database."""
     application.members.filter(role=MemberRole.PARTNER).update(status=ParticipationStatus.CONFIRMED)
+
+
+def state_of(application: Application) -> dict:
+    """Everything a refused action must leave as it was."""
+    fresh = Application.objects.get(pk=application.pk)
+    return {
+        "row": {
+            f.attname: getattr(fresh, f.attname)
+            for f in Application._meta.concrete_fields
+            if f.attname != "updated_at"
+        },
+        "members": sorted(fresh.members.values_list("organisation_id", "role", "status")),
+        "budget": sorted(
+            fresh.budget_lines.values_list("category", "year", "grant_rub", "cofinancing_rub")
+        ),
+        "milestones": list(fresh.milestones.values_list("number", "due_on", "tranche_rub")),
+        "kpis": sorted(fresh.kpi_targets.values_list("kpi", "target")),
+        "attachments": sorted(fresh.attachments.values_list("required_document", "sha256")),
+        "audit": AuditEvent.objects.count(),
+        "documents": Document.objects.count(),
+    }

@@ -20,8 +20,8 @@ from tests.programmes.factories import (
     good_budget,
     good_milestones,
     person,
+    state_of,
 )
-from tests.programmes.test_submission import state_of
 from tests.registry.factories import (
     MemberOrganisationFactory,
     OrganisationFactory,

@@ -24,31 +24,11 @@ from tests.programmes.factories import (
     confirm_partners_directly,
     fill_in,
     person,
+    state_of,
 )
 from tests.registry.factories import MemberOrganisationFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def state_of(application: Application) -> dict:
-    """Everything a refused action must leave as it was."""
-    fresh = Application.objects.get(pk=application.pk)
-    return {
-        "row": {
-            f.attname: getattr(fresh, f.attname)
-            for f in Application._meta.concrete_fields
-            if f.attname != "updated_at"
-        },
-        "members": sorted(fresh.members.values_list("organisation_id", "role", "status")),
-        "budget": sorted(
-            fresh.budget_lines.values_list("category", "year", "grant_rub", "cofinancing_rub")
-        ),
-        "milestones": list(fresh.milestones.values_list("number", "due_on", "tranche_rub")),
-        "kpis": sorted(fresh.kpi_targets.values_list("kpi", "target")),
-        "attachments": sorted(fresh.attachments.values_list("required_document", "sha256")),
-        "audit": AuditEvent.objects.count(),
-        "documents": Document.objects.count(),
-    }
 
 
 @pytest.fixture

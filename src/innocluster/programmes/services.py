@@ -20,7 +20,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -766,9 +766,16 @@ def invite_partner(application: Application, inn: str, *, actor) -> ConsortiumMe
             member.decline_reason = ""
             member.save()
         else:
-            member = ConsortiumMember.objects.create(
-                application=locked, organisation=organisation, role=MemberRole.PARTNER
-            )
+            try:
+                with transaction.atomic():
+                    member = ConsortiumMember.objects.create(
+                        application=locked, organisation=organisation, role=MemberRole.PARTNER
+                    )
+            except IntegrityError:  # invited at the same moment by another editor
+                raise Conflict(
+                    _("%(name)s is already in the consortium.") % {"name": organisation.name_ru},
+                    code="already_member",
+                ) from None
         _audit(
             actor,
             "application.partner_invited",
