@@ -60,6 +60,7 @@ def test_good_fields_pass():
         (lambda f: f[0].update(max_length=0), "fields[0].max_length"),
         (lambda f: f[0].update(colour="red"), "fields[0].colour"),
         (lambda f: f.append("text"), "fields[3]"),
+        (lambda f: f[0]["label"].update(ru="a\x00"), "fields[0].label.ru"),
     ],
 )
 def test_bad_fields_are_named(change, field):
@@ -223,6 +224,12 @@ def test_create_call(operator):
         ({"opens_at": datetime.datetime(2027, 1, 1, 10, 0)}, "opens_at"),  # naive
         ({"code": "Bad Code"}, "code"),
         ({"title_ru": ""}, "title_ru"),
+        ({"title_en": "a\x00b"}, "title_en"),
+        (
+            {"required_documents": [{"code": "a", "name_ru": "\x00", "name_en": "A"}]},
+            "required_documents[0].name_ru",
+        ),
+        ({"form_version": "\x00"}, "form_version"),
         ({"form_version": "not-a-uuid"}, "form_version"),
         ({"lead_must_be_member": "yes"}, "lead_must_be_member"),
         ({"colour": "red"}, "colour"),

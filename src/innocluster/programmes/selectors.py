@@ -3,6 +3,7 @@ their pages and the API show of them."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
@@ -26,6 +27,7 @@ AREA_LABELS = {
     "transport": _("Prospective transport systems"),
     "fintech": _("Financial technologies"),
 }
+CODE_RE = re.compile(r"^[-a-zA-Z0-9_]{1,64}\Z")
 PUBLIC_STATUSES = (CallStatus.UPCOMING, CallStatus.OPEN, CallStatus.CLOSED)
 
 
@@ -57,7 +59,10 @@ def public_calls(status: str | None = None, *, now=None) -> QuerySet[Call]:
 
 
 def public_call(code: str) -> Call | None:
-    """A published call by its code, or None (a draft is as absent as a wrong code)."""
+    """A published call by its code, or None (a draft is as absent as a wrong code, and so is
+    anything that cannot be a code: a NUL would make PostgreSQL refuse the query)."""
+    if not isinstance(code, str) or not CODE_RE.match(code):
+        return None
     return public_calls().filter(code=code).first()
 
 
