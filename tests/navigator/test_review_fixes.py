@@ -159,3 +159,34 @@ def test_a_database_error_is_not_taken_for_someone_elses_organisation(monkeypatc
     monkeypatch.setattr(selectors.Organisation.objects, "filter", broken)
     with pytest.raises(DatabaseError):
         selectors.organisation_for_profile(UserFactory(), "00000000-0000-0000-0000-000000000000")
+
+
+# --- registry changes refresh subscribers' profiles ----------------------------------------------
+
+
+def test_another_threads_commit_does_not_take_the_ids_of_an_open_transaction(monkeypatch):
+    """Thread A changes an organisation inside a transaction; thread B commits first. B's
+    callback must not refresh A's organisation (A's change is not committed yet), and A's own
+    commit must still find it to refresh (checked in A's thread: its flush would query the
+    database from a second connection)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from innocluster.navigator import signals, tasks
+
+    enqueued: list[list[str]] = []
+    monkeypatch.setattr(
+        tasks, "refresh_subscription_profiles", type("Task", (), {"enqueue": enqueued.append})
+    )
+    monkeypatch.setattr(signals.transaction, "on_commit", lambda *args, **kwargs: None)
+    org_a, org_b = MemberOrganisationFactory(), MemberOrganisationFactory()
+    for org in (org_a, org_b):
+        Subscription.objects.create(organisation=org, email="x@example.org")
+    signals._flush_touched()  # what creating them left in this thread
+    enqueued.clear()
+    with ThreadPoolExecutor(max_workers=1) as thread_a:  # one thread, used twice
+        thread_a.submit(signals._touched, org_a.pk).result()
+        signals._touched(org_b.pk)
+        signals._flush_touched()  # thread B commits
+        assert enqueued == [[str(org_b.pk)]]
+        # A's commit still finds its organisation to refresh.
+        assert thread_a.submit(lambda: set(signals._pending())).result() == {str(org_a.pk)}

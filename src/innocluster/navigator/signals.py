@@ -13,15 +13,22 @@ from django.db.models.signals import m2m_changed, post_save
 # page cache). The organisations touched in a transaction are collected and refreshed once, in
 # the background, when it commits. Bulk writes fire no signals: the nightly full refresh
 # (refresh_subscription_profiles with no arguments) covers them.
-_pending: set[str] = set()
-_pending_lock = threading.Lock()
+# The set is per thread, as database connections and their transactions are: another
+# thread's commit must not take (and refresh too early) the ids of a transaction still open.
+_local = threading.local()
+
+
+def _pending() -> set[str]:
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = set()
+    return pending
 
 
 def _touched(organisation_id, using=None) -> None:
     if organisation_id is None:
         return
-    with _pending_lock:
-        _pending.add(str(organisation_id))
+    _pending().add(str(organisation_id))
     # One callback per change; the first to run takes the whole set, the rest find it empty.
     # (A rolled-back change leaves its ids for the next commit: one needless refresh.)
     transaction.on_commit(_flush_touched, using=using)
@@ -30,9 +37,9 @@ def _touched(organisation_id, using=None) -> None:
 def _flush_touched() -> None:
     from .models import Subscription
 
-    with _pending_lock:
-        ids = sorted(_pending)
-        _pending.clear()
+    pending = _pending()
+    ids = sorted(pending)
+    pending.clear()
     if not ids:
         return
     subscribed = sorted(
