@@ -340,14 +340,43 @@ def test_open_call_same_values_are_not_a_change(operator):
     assert call.title_en == "Renamed"
 
 
-def test_upcoming_call_dates_and_criteria_may_change(operator):
+def test_upcoming_call_dates_and_budget_may_change(operator):
     call = make_call("upcoming")
     new_open = call.opens_at + datetime.timedelta(days=2)
-    services.update_call(call, {"opens_at": new_open}, actor=operator)
-    services.set_criteria(call, CRITERIA[:1], actor=operator)
+    services.update_call(
+        call, {"opens_at": new_open, "budget_rub": Decimal("150000000")}, actor=operator
+    )
     call.refresh_from_db()
-    assert call.opens_at == new_open
-    assert list(call.criteria.values_list("code", flat=True)) == ["novelty"]
+    assert call.opens_at == new_open and call.budget_rub == Decimal("150000000")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"min_members": 3},
+        {"lead_must_be_member": False},
+        {"max_grant_rub": Decimal("1000")},
+        {"innovation_types": []},
+        {"required_documents": []},
+    ],
+)
+def test_published_call_terms_are_fixed(operator, changes):
+    call = make_call("upcoming")
+    with pytest.raises(ValidationFailed) as failure:
+        services.update_call(call, changes, actor=operator)
+    assert fields_of(failure.value) == set(changes)
+    assert failure.value.errors[0].code == "frozen"
+
+
+def test_published_call_form_and_criteria_are_fixed(operator):
+    call = make_call("upcoming")
+    with pytest.raises(ValidationFailed) as failure:
+        services.update_call(call, {"form_version": make_form_version()}, actor=operator)
+    assert fields_of(failure.value) == {"form_version"}
+    with pytest.raises(ValidationFailed) as failure:
+        services.set_criteria(call, CRITERIA[:1], actor=operator)
+    assert fields_of(failure.value) == {"criteria"}
+    assert call.criteria.count() == 2
 
 
 def test_closed_call_deadline_is_fixed(operator):

@@ -6,13 +6,15 @@ records an audit event. Bad input raises ``ValidationFailed`` naming each field 
 
 What may change when (applicants rely on what a published call says):
 
-- a draft: everything;
-- published, before opening: everything but the code; the criteria too;
-- open: the deadline may only be extended, with a reason; the titles, descriptions and the
-  review settings (reviewers per application, the disagreement threshold) may be corrected;
-  the form version, the criteria, the consortium rules, the money rules, the areas, the types
-  and the required documents are fixed;
-- closed: the titles, descriptions and review settings only.
+- a draft: everything but the code;
+- published, before opening: the dates and the budget; the terms applicants rely on (the form
+  version, the criteria, the consortium rules, the maximum grant, the co-financing minimum, the
+  areas, the innovation types, the required documents) are fixed from publication;
+- open: only the deadline, extended (never brought forward), with a reason;
+- closed: nothing of the above.
+
+At every phase the titles, the descriptions and the review settings (reviewers per application,
+the disagreement threshold) may be corrected.
 """
 
 from __future__ import annotations
@@ -525,11 +527,20 @@ def create_call(programme: Programme, data: dict, *, actor) -> Call:
 
 
 # What may change in each phase of a published call (a draft: everything but the code).
+ALWAYS_CHANGEABLE = {*TEXT_FIELDS, *REVIEW_FIELDS}
 CHANGEABLE = {
-    CallStatus.UPCOMING: set(CALL_FIELDS) - {"code"},
-    CallStatus.OPEN: {"deadline", *TEXT_FIELDS, *REVIEW_FIELDS},
-    CallStatus.CLOSED: {*TEXT_FIELDS, *REVIEW_FIELDS},
+    CallStatus.UPCOMING: {*DATE_FIELDS, "budget_rub", *ALWAYS_CHANGEABLE},
+    CallStatus.OPEN: {"deadline", *ALWAYS_CHANGEABLE},
+    CallStatus.CLOSED: ALWAYS_CHANGEABLE,
 }
+
+
+def _frozen_message(status: str) -> str:
+    if status == CallStatus.OPEN:
+        return _("cannot change while the call is open")
+    if status == CallStatus.CLOSED:
+        return _("cannot change after the call has closed")
+    return _("cannot change once the call is published")
 
 
 def update_call(call: Call, changes: dict, *, actor, reason: str = "") -> Call:
@@ -554,8 +565,7 @@ def update_call(call: Call, changes: dict, *, actor, reason: str = "") -> Call:
                     errors.append(
                         FieldError(
                             key,
-                            _("cannot change once the call is %(status)s")
-                            % {"status": CallStatus(status).label.lower()},
+                            _frozen_message(status),
                             "frozen",
                         )
                     )
@@ -665,21 +675,20 @@ def _criteria(items) -> list[dict]:
 
 
 def set_criteria(call: Call, criteria, *, actor) -> list[Criterion]:
-    """Replace a call's evaluation criteria (operators), while the call is a draft or upcoming.
+    """Replace a call's evaluation criteria (operators), while the call is a draft.
 
     Args: the call; a list of ``{code, name_ru, name_en?, weight (> 0), scale_min, scale_max}``
     (scale_min < scale_max); who.
     Returns: the new criteria in order. Raises NotPermitted, or ValidationFailed naming the
-    field (``criteria[1].weight``), or ``criteria`` when the call is already open."""
+    field (``criteria[1].weight``), or ``criteria`` once the call is published."""
     _require_operator(actor)
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         status = call.status_at()
-        if status in (CallStatus.OPEN, CallStatus.CLOSED):
+        if status != CallStatus.DRAFT:
             raise _refuse(
                 "criteria",
-                _("cannot change once the call is %(status)s")
-                % {"status": CallStatus(status).label.lower()},
+                _frozen_message(status),
                 "frozen",
             )
         items = _criteria(criteria)
