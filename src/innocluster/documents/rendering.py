@@ -56,6 +56,14 @@ class UnknownTemplate(LookupError):
     pass
 
 
+def register_template(template: DocumentTemplate) -> None:
+    """Add another capability's template (call it from that app's ``AppConfig.ready``).
+    Registering the same template again is harmless; another under a taken code is an error."""
+    existing = TEMPLATES.setdefault(template.code, template)
+    if existing != template:
+        raise ValueError(f"template code {template.code!r} is taken by {existing.template_name}")
+
+
 def template(code: str) -> DocumentTemplate:
     try:
         return TEMPLATES[code]
