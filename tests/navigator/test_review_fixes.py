@@ -190,3 +190,18 @@ def test_another_threads_commit_does_not_take_the_ids_of_an_open_transaction(mon
         assert enqueued == [[str(org_b.pk)]]
         # A's commit still finds its organisation to refresh.
         assert thread_a.submit(lambda: set(signals._pending())).result() == {str(org_a.pk)}
+
+
+# --- the compiled catalogue ----------------------------------------------------------------------
+
+
+def test_a_renamed_provider_is_shown_by_its_new_name(client, catalogue):
+    from innocluster.navigator.evaluation import evaluate
+
+    measure = catalogue["sme"]
+    assert evaluate(check_answers({})).results  # the catalogue is compiled and cached
+    provider = measure.provider
+    provider.name_ru = "Новое имя фонда"
+    provider.save()
+    (result,) = evaluate(check_answers({})).results
+    assert result.entry.measure.provider.name_ru == "Новое имя фонда"

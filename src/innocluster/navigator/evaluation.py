@@ -96,12 +96,17 @@ class Catalogue:
     @classmethod
     def load(cls) -> Catalogue:
         """The catalogue of every measure that is not closed, compiled once per process and
-        again when a measure is added, changed or removed (a count and the latest update time
-        tell, in one query)."""
+        again when a measure or its provider is added, changed or removed (a count and the
+        latest update times tell, in one query)."""
         from .models import Measure
 
         fingerprint = tuple(
-            Measure.objects.aggregate(n=Count("pk"), last=Max("updated_at")).values()
+            Measure.objects.aggregate(
+                n=Count("pk"),
+                last=Max("updated_at"),
+                # the providers' names are shown from the cached measures too
+                provider=Max("provider__updated_at"),
+            ).values()
         )
         cached = cls._cached
         if cached is not None and cached.fingerprint == fingerprint:
