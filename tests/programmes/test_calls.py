@@ -338,6 +338,8 @@ def test_open_call_same_values_are_not_a_change(operator):
     services.update_call(call, {"min_members": 2, "title_en": "Renamed"}, actor=operator)
     call.refresh_from_db()
     assert call.title_en == "Renamed"
+    services.update_call(call, {"title_en": "Renamed"}, actor=operator)
+    assert AuditEvent.objects.filter(action="programmes.call_updated").count() == 1
 
 
 def test_upcoming_call_dates_and_budget_may_change(operator):

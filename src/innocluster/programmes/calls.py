@@ -593,8 +593,10 @@ def update_call(call: Call, changes: dict, *, actor, reason: str = "") -> Call:
         before = _snapshot(call)
         for key, value in clean.items():
             setattr(call, key, value)
-        call.save()
         after = _snapshot(call)
+        if after == before:  # nothing to change: no write, no event
+            return call
+        call.save()
         record_event(
             actor=actor,
             actor_label=actor_label(actor),
