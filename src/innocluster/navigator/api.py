@@ -75,17 +75,14 @@ def evaluate_profile(request, payload: EvaluateIn):
     answers = check_answers(payload.profile, payload.need)
     evaluation = evaluate(answers)
     lang, values = payload.lang, answers.values
-    counts = dict.fromkeys(Verdict.values, 0)
-    for result in evaluation.results:
-        counts[result.verdict] += 1
     return {
         "results": [result_json(r, values, lang) for r in evaluation.results],
         "next_question": evaluation.next_question,
         "question": question_json(evaluation.next_question, lang),
-        "counts": counts,
+        "counts": {str(verdict): n for verdict, n in evaluation.counts.items()},
         "derived": {name: values[name] for name in answers.derived},
         "closest": [result_json(r, values, lang) for r in evaluation.closest],
-        "other_help": other_help(lang) if not evaluation.eligible else [],
+        "other_help": other_help(lang) if not evaluation.counts[Verdict.ELIGIBLE] else [],
         "evaluated_on": evaluation.today,
     }
 
