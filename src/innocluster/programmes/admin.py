@@ -54,8 +54,27 @@ class CallAdmin(admin.ModelAdmin):
     list_select_related = ("programme",)
     inlines = [CriterionInline]
 
+    # A published call's terms change only through programmes.calls (what may change when,
+    # with an audit event): here it is read-only.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.published_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.published_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
     list_display = ("call", "code", "name_ru", "weight", "scale_min", "scale_max")
     list_select_related = ("call",)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.call.published_at is not None:
+            return False  # fixed with its published call
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
