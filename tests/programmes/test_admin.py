@@ -38,3 +38,11 @@ def test_a_draft_call_is_editable_in_the_admin():
     client.force_login(admin)
     page = client.get(f"/django-admin/programmes/call/{call.pk}/change/")
     assert b'name="budget_rub"' in page.content
+
+
+def test_the_database_refuses_a_call_whose_deadline_is_not_after_its_opening():
+    from django.db import IntegrityError, transaction
+
+    call = make_call("draft")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(deadline=call.opens_at)

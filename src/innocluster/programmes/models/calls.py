@@ -130,6 +130,22 @@ class Call(BaseModel):
 
     class Meta:
         ordering = ["-opens_at", "code"]
+        # The services check these with clear messages; the database holds them for any other
+        # writer (the admin, a script).
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline__gt=models.F("opens_at")),
+                name="programmes_call_deadline_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_grant_rub__lte=models.F("budget_rub")),
+                name="programmes_call_grant_within_budget",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_members__lte=models.F("max_members")),
+                name="programmes_call_consortium_range",
+            ),
+        ]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
 
