@@ -4,7 +4,7 @@ the editor loaded, attachments; every refusal names the field and changes nothin
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from innocluster.core.errors import Conflict, NotPermitted, ValidationFailed
 from innocluster.core.models import AuditEvent
@@ -111,7 +111,7 @@ def test_invite_a_partner_by_inn(team, draft):
 )
 def test_invite_refuses_a_bad_or_unknown_inn(team, draft, inn, code):
     before = state_of(draft)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, translation.override("en"):
         services.invite_partner(draft, inn, actor=team.editor)
     error = fields_of(refused)["inn"]
     assert error.code == (code or "not_in_registry")
@@ -124,7 +124,7 @@ def test_a_partner_that_is_neither_a_member_nor_a_partner_organisation(team, dra
     for status in ("applicant", "suspended", "withdrawn"):
         outsider = OrganisationFactory(status=status)
         before = state_of(draft)
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(ValidationFailed) as refused, translation.override("en"):
             services.invite_partner(draft, outsider.inn, actor=team.editor)
         error = fields_of(refused)["inn"]
         assert error.code == "not_admitted"
@@ -299,7 +299,7 @@ def test_two_editors_with_the_same_version(team, draft):
     other_lines = [
         {"category": "testing", "year": timezone.localdate().year, "grant_rub": "1"},
     ]
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, translation.override("en"):
         services.save_budget(
             theirs, other_lines, actor=second_editor, expected_version=theirs.version
         )

@@ -7,7 +7,7 @@ import datetime
 import json
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from innocluster.core.errors import Conflict, NotPermitted, ValidationFailed
 from innocluster.core.models import AuditEvent
@@ -135,7 +135,7 @@ def test_a_submission_after_the_deadline_is_refused_and_nothing_is_stored(team, 
     team.call.deadline = timezone.now() - datetime.timedelta(minutes=1)
     team.call.save()
     before = state_of(ready)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, translation.override("en"):
         services.move(ready, "submit", actor=team.signatory)
     assert refused.value.code == "call_closed"
     assert "not open" in str(refused.value.message)
@@ -146,7 +146,7 @@ def test_a_submission_after_the_deadline_is_refused_and_nothing_is_stored(team, 
 def test_a_transition_not_allowed_from_the_current_state(team, ready):
     operator = FundOperatorFactory()
     before = state_of(ready)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, translation.override("en"):
         services.move(ready, "pass_screening", actor=operator)
     assert refused.value.code == "invalid_transition"
     assert "cannot be moved" in str(refused.value.message)

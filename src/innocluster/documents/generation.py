@@ -36,7 +36,7 @@ the documents linked to its own objects with :func:`when_signed`, connected once
 
         when_signed("programmes.application", start_project, doc_type="grant_agreement")
 
-    # programmes/services.py
+    # programmes/services/consortium.py
     def start_project(document, object_id):
         application = Application.objects.get(pk=object_id)
         ...  # runs in its own transaction; record your audit event here

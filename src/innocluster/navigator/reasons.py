@@ -23,6 +23,11 @@ def _number(value) -> str:
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
+def show_money(value) -> str:
+    """An amount of roubles in the active language ("1 200 000 руб.", "1,200,000 RUB")."""
+    return _("%(amount)s RUB") % {"amount": _number(value)}
+
+
 def show(spec: Field, value) -> str:
     """A value as the user reads it."""
     if value is None:
@@ -38,7 +43,7 @@ def show(spec: Field, value) -> str:
     if spec.kind == "region":
         return region_name(value)
     if spec.kind == "money":
-        return _("%(amount)s RUB") % {"amount": _number(value)}
+        return show_money(value)
     if spec.kind == "share":
         return f"{_number(Decimal(value) * 100)}%"
     if spec.choices:

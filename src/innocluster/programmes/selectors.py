@@ -67,15 +67,13 @@ def public_call(code: str) -> Call | None:
 
 
 def money(value: Decimal | None) -> str:
-    """Roubles as people read them: ``100 000 000 ₽`` (ru), ``RUB 100,000,000`` (en)."""
+    """Roubles as people read them, as the rest of the portal writes them (navigator.reasons):
+    ``100 000 000 руб.`` (ru), ``100,000,000 RUB`` (en)."""
     if value is None:
         return "—"
-    whole = value == value.to_integral_value()
-    text = f"{value:,.0f}" if whole else f"{value:,.2f}"
-    if lang() == "ru":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-        return f"{text}\u00a0₽"
-    return f"RUB\u00a0{text}"
+    from innocluster.navigator.reasons import show_money
+
+    return show_money(value)
 
 
 def share(value: Decimal) -> str:
