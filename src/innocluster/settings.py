@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "innocluster.documents",
     "innocluster.navigator",
     "innocluster.programmes",
+    "innocluster.review",
     "innocluster.portal",
     "innocluster.api",
 ]
