@@ -62,9 +62,9 @@ def in_review(call=None, *, partners=(), submitted_at=None, **fields) -> Applica
     call = call or call_in_review()
     fields.setdefault("number", f"{call.code.upper()}-{_seq['n']:04d}")
     fields.setdefault("summary", "Платформа цифровых двойников для заводов.")
+    fields.setdefault("state", ApplicationState.IN_REVIEW)
     application = ApplicationFactory(
         call=call,
-        state=ApplicationState.IN_REVIEW,
         submitted_at=submitted_at or timezone.now() - datetime.timedelta(days=15),
         **fields,
     )

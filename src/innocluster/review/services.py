@@ -323,8 +323,8 @@ def create_expert(
     with code ``already_expert``."""
     _permit(may_manage_review(actor))
     errors: list[FieldError] = []
-    area_list = _string_list(errors, "areas", areas)
-    for position, code in enumerate(area_list):
+    area_items = _string_list(errors, "areas", areas)
+    for position, code in area_items:
         if code not in PRIORITY_AREAS:
             errors.append(
                 FieldError(
@@ -333,7 +333,7 @@ def create_expert(
                     "invalid",
                 )
             )
-    area_list = list(dict.fromkeys(area_list))
+    area_list = list(dict.fromkeys(code for _position, code in area_items))
     keyword_list: list[str] = []
     seen: set[str] = set()
     raw_keywords = _string_list(errors, "keywords", keywords)
@@ -341,7 +341,7 @@ def create_expert(
         errors.append(
             FieldError("keywords", _("At most %(n)d keywords.") % {"n": MAX_KEYWORDS}, "too_many")
         )
-    for position, keyword in enumerate(raw_keywords[:MAX_KEYWORDS]):
+    for position, keyword in raw_keywords[:MAX_KEYWORDS]:
         cleaned = _clean_text(
             errors, f"keywords[{position}]", keyword, max_length=MAX_KEYWORD_LENGTH, required=True
         )
@@ -392,7 +392,8 @@ def create_expert(
     return expert
 
 
-def _string_list(errors: list, name: str, value) -> list[str]:
+def _string_list(errors: list, name: str, value) -> list[tuple[int, str]]:
+    """The text items of a list with their positions (each other item is an error)."""
     if value is None:
         return []
     if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
@@ -403,7 +404,7 @@ def _string_list(errors: list, name: str, value) -> list[str]:
         if not isinstance(item, str):
             errors.append(FieldError(f"{name}[{position}]", _("Must be a text."), "type"))
         else:
-            out.append(item.strip())
+            out.append((position, item.strip()))
     return out
 
 
