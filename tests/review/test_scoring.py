@@ -54,7 +54,7 @@ def test_a_draft_may_be_partial_and_changed(application):
     review = save_review(assignment, actor=user, scores={"novelty": 7}, comments={"": "Хорошо"})
     assert review.scores == {"novelty": 7}
     assert review.total is None and review.submitted_at is None
-    review = save_review(assignment, actor=user, scores={"novelty": "6", "team": 3})
+    review = save_review(assignment, actor=user, scores={"novelty": " 6 ", "team": 3})
     assert Review.objects.get().scores == {"novelty": 6, "team": 3}
     assert Assignment.objects.get().status == AssignmentStatus.ASSIGNED
     assert list(
@@ -113,6 +113,11 @@ def test_weights_all_zero_fall_back_to_the_plain_mean():
         ({"novelty": "seven", "team": 5}, {"scores.novelty": "type"}),
         ({"novelty": True, "team": 5}, {"scores.novelty": "type"}),
         ({"novelty": [8], "team": 5}, {"scores.novelty": "type"}),
+        ({"novelty": "--5", "team": 5}, {"scores.novelty": "type"}),
+        ({"novelty": "٣", "team": 5}, {"scores.novelty": "type"}),
+        ({"novelty": "-3", "team": 5}, {"scores.novelty": "out_of_scale"}),
+        ({"novelty": 10**30, "team": 5}, {"scores.novelty": "out_of_scale"}),
+        ({"novelty": float("nan"), "team": 5}, {"scores.novelty": "type"}),
         ({"novelty": 8}, {"scores.team": "required"}),
         ({}, {"scores.novelty": "required", "scores.team": "required"}),
         ("8,5", {"scores": "type"}),

@@ -23,6 +23,7 @@ Independence (``visible_reviews``):
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -39,6 +40,7 @@ from .choices import AssignmentStatus, ExpertKind
 from .models import Assignment, Review
 
 COMMENT_MAX = 5000
+_WHOLE = re.compile(r"-?[0-9]{1,6}")
 THOUSANDTH = Decimal("0.001")
 HUNDRED = Decimal(100)
 # An expert scores while the application is in expert review; afterwards the scores are fixed.
@@ -96,10 +98,8 @@ def _as_int(value):
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit() and len(text) <= 6:
-            return int(text)
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        return int(value.strip())
     return None
 
 
