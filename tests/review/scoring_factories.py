@@ -13,11 +13,11 @@ from django.utils import timezone
 from innocluster.programmes.choices import ApplicationState
 from innocluster.programmes.models import BudgetLine, Criterion
 from innocluster.review.choices import ExpertKind
-from innocluster.review.models import Assignment, Expert
-from tests.accounts.factories import ExpertFactory as ExpertUserFactory
+from innocluster.review.models import Assignment
 from tests.accounts.factories import FundOperatorFactory
 from tests.programmes.call_factories import make_call
 from tests.programmes.factories import ApplicationFactory
+from tests.review.factories import ExpertFactory
 
 __all__ = ["FundOperatorFactory"]
 
@@ -56,7 +56,8 @@ def application_in_review(
 
 
 def expert(kind=ExpertKind.EXTERNAL, user=None):
-    return Expert.objects.create(user=user or ExpertUserFactory(), kind=kind)
+    """An expert of ``kind`` (the assignment helper's ExpertFactory), for ``user`` if given."""
+    return ExpertFactory(kind=kind, **({"user": user} if user is not None else {}))
 
 
 def assign(application, who=None, **fields):
