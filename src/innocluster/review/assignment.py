@@ -119,9 +119,21 @@ def competence(areas, keywords: list[tuple[str, ...]], priority_area: str, text:
 
     Returns: (competence as a ``Decimal`` with 3 places, area matched, keywords matched)."""
     area = bool(priority_area) and priority_area in (areas or ())
-    matched = sum(1 for words in keywords if all(w in text for w in words))
-    value = (0.5 if area else 0) + 0.5 * min(matched, KEYWORDS_COUNTED) / KEYWORDS_COUNTED
-    return Decimal(f"{value:.3f}"), area, matched
+    matched = _matched(keywords, text)
+    return _value(_tier(area, matched)), area, matched
+
+
+def _matched(keywords: list[tuple[str, ...]], text: set[str]) -> int:
+    return sum(1 for words in keywords if all(w in text for w in words))
+
+
+def _tier(area: bool, matched: int) -> int:
+    """Competence in sixths (0 to 6): three for the area, one per keyword up to three."""
+    return (KEYWORDS_COUNTED if area else 0) + min(matched, KEYWORDS_COUNTED)
+
+
+def _value(tier: int) -> Decimal:
+    return Decimal(f"{tier / (2 * KEYWORDS_COUNTED):.3f}")
 
 
 def competence_of(expert: Expert, application: Application) -> Decimal:
@@ -254,12 +266,12 @@ def assign_automatically(call: Call, *, actor, require_competence: bool = True):
             _Candidate(i, pk, cap, load.get(pk, 0))
             for i, (pk, _areas, _kw, cap) in enumerate(experts)
         ]
-        by_area: dict = {}
+        area_sets: dict = {}
         by_stem: dict = {}
         expert_keywords = []
         for i, (_pk, areas, keywords, _cap) in enumerate(experts):
             for area in areas or ():
-                by_area.setdefault(area, []).append(i)
+                area_sets.setdefault(area, set()).add(i)
             kws = keyword_stems(keywords)
             expert_keywords.append(kws)
             for words in kws:
@@ -271,22 +283,22 @@ def assign_automatically(call: Call, *, actor, require_competence: bool = True):
             text = stems(f"{title} {summary}")
             conflicted = index.conflicted_experts(app_id)
             already = taken.get(app_id, set())
-            if require_competence:
-                near = set(by_area.get(area, ()))
-                for s in text:
-                    near |= by_stem.get(s, set())
-                indices = sorted(near)
-            else:
-                indices = range(len(experts))
+            # Experts with a keyword whose first word is in the text; only they can match one.
+            hits: set = set()
+            for s in text:
+                hits |= by_stem.get(s, set())
+            area_experts = area_sets.get(area, set())
+            indices = sorted(area_experts | hits) if require_competence else range(len(experts))
             candidates = []
             for i in indices:
-                pk, areas, _kw, _cap = experts[i]
+                pk = experts[i][0]
                 if pk in conflicted or pk in already:
                     continue
-                value, _a, _m = competence(areas, expert_keywords[i], area, text)
-                if require_competence and not value:
+                matched = _matched(expert_keywords[i], text) if i in hits else 0
+                tier = _tier(i in area_experts, matched)
+                if require_competence and not tier:
                     continue
-                candidates.append((-value, i))
+                candidates.append((-tier, i))
             candidates.sort()
             plans.append(
                 {
@@ -321,7 +333,7 @@ def assign_automatically(call: Call, *, actor, require_competence: bool = True):
                     continue
                 best.load += 1
                 plan["chosen"].append(best.index)
-                plan.setdefault("values", []).append(-best_key[0])
+                plan.setdefault("values", []).append(_value(-best_key[0]))
                 plan["missing"] -= 1
                 if plan["missing"] > 0:
                     still.append(plan)
