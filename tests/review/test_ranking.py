@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from innocluster.core.errors import ValidationFailed
 from innocluster.programmes.choices import ApplicationState
 from innocluster.review import ranking as ranking_module
 from innocluster.review.choices import AssignmentStatus
@@ -90,6 +91,7 @@ def test_the_ranking_order(django_assert_max_num_queries):
     unscored = application_in_review(call)
     drafting = reviewed(application_in_review(call), draft="99")
     screening = reviewed(application_in_review(call, state=ApplicationState.SCREENING), "99")
+    refused_early = application_in_review(call, state=ApplicationState.REJECTED)
     other_call = reviewed(application_in_review(review_call()), "99")
     with django_assert_max_num_queries(3):
         ranking = rank_call(call)
@@ -99,6 +101,7 @@ def test_the_ranking_order(django_assert_max_num_queries):
     assert set(order[6:]) == {unscored.pk, drafting.pk}
     assert [e.rank for e in ranking.entries] == [1, 2, 3, 4, 5, 6, None, None]
     assert screening.pk not in order and other_call.pk not in order
+    assert refused_early.pk not in order  # decided without review
     # the decided application is shown for reference but competes for nothing
     assert [e.application_id for e in ranking.candidates] == scored[1:]
 
@@ -238,3 +241,18 @@ def test_two_thousand_applications_on_a_large_budget_quickly():
     assert line.total_requested <= 500_000_000
     assert line.total_score >= funding_line(ranking_of(*entries), 500_000_000).total_score
     assert elapsed < 5  # about 0.2 s on the benchmark machine; generous for shared cores
+
+
+@pytest.mark.parametrize("budget", ["-1", "много", None, float("nan"), True, Decimal("-0.01")])
+def test_a_bad_budget_is_refused_naming_it(budget):
+    for optimal in (False, True):
+        with pytest.raises(ValidationFailed) as exc_info:
+            funding_line(ranking_of(entry(80, 1000)), budget, optimal=optimal)
+        assert [e.field for e in exc_info.value.errors] == ["budget"]
+
+
+def test_the_coarser_grid_never_works_beyond_the_requests(monkeypatch):
+    monkeypatch.setattr(ranking_module, "MAX_CELLS", 10)
+    items = [entry(50, 123_457), entry(60, 234_568), entry(70, 345_679)]
+    line = funding_line(ranking_of(*items), Decimal(10) ** 15, optimal=True)
+    assert len(line.funded) == 3 and not line.exact

@@ -2,7 +2,8 @@
 
 ``rank_call(call)`` takes the applications of a call that are in expert review or before the
 board (``CANDIDATE_STATES``: they compete for the budget), and for reference the ones already
-decided (``DECIDED_STATES``; they are ranked alongside but never drawn into a funding line).
+decided (``DECIDED_STATES``, those with submitted reviews; they are ranked alongside but never
+drawn into a funding line).
 For each: the mean of its submitted reviews' totals (scoring.py: every total is on one 0–100
 scale), how many there are, their spread (max − min) and the disagreement flag, raised when
 the spread is above ``call.disagreement_threshold``, read in points of that same 0–100 scale.
@@ -40,11 +41,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 from django.db.models import Count, Max, Min, Sum
+from django.utils.translation import gettext as _
 
+from innocluster.core.errors import FieldError, ValidationFailed
 from innocluster.programmes.choices import ApplicationState as S
 from innocluster.programmes.models import Application, BudgetLine
 
@@ -174,6 +177,8 @@ def rank_call(call) -> Ranking:
     ranking = Ranking(call_id=call.pk, threshold=threshold)
     for pk, number, title, state, submitted_at in applications:
         row = stats.get(pk)
+        if row is None and state in DECIDED_STATES:
+            continue  # decided without review (rejected at screening): nothing to compare
         score = spread = None
         count = 0
         if row and row["n"]:
@@ -225,14 +230,15 @@ def funding_line(ranking: Ranking, budget, *, optimal: bool = False) -> FundingL
     Args:
         ranking: from ``rank_call``; only its candidates (scored, in review or before the
             board) are considered.
-        budget: roubles available (Decimal, int or text).
+        budget: roubles available (Decimal, int or text); anything else, or below zero, is
+            refused (``ValidationFailed`` naming ``budget``).
         optimal: False: in rank order, funding while the next request fits (the first that
             does not is the line). True: the subset with the highest total score that fits.
 
     Returns:
         A ``FundingLine``: funded and unfunded in rank order, the first unfunded, the totals.
     """
-    budget = Decimal(budget)
+    budget = _budget(budget)
     candidates = ranking.candidates
     if not optimal:
         chosen: set = set()
@@ -245,6 +251,19 @@ def funding_line(ranking: Ranking, budget, *, optimal: bool = False) -> FundingL
         return _line(budget, False, candidates, chosen)
     chosen, unit, exact = _knapsack(candidates, budget)
     return _line(budget, True, candidates, chosen, unit, exact)
+
+
+def _budget(value) -> Decimal:
+    """The budget as Decimal roubles; a refusal naming ``budget`` when it is not one."""
+    try:
+        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        amount = None
+    if isinstance(value, bool) or amount is None or not amount.is_finite() or amount < 0:
+        raise ValidationFailed(
+            [FieldError("budget", _("Must be an amount of roubles, zero or more."), "invalid")]
+        )
+    return amount
 
 
 def _units(amount: Decimal, unit: int, rounding) -> int:
@@ -270,7 +289,7 @@ def _knapsack(candidates: list[RankedApplication], budget: Decimal) -> tuple[set
     capacity = min(capacity, sum(w for _, w in items))
     # Lossless: a common divisor of every weight and the capacity shrinks the grid.
     divisor = 0
-    for _, w in items:
+    for _index, w in items:
         divisor = math.gcd(divisor, w)
     divisor = math.gcd(divisor, capacity) or 1
     scale = divisor
@@ -289,6 +308,7 @@ def _knapsack(candidates: list[RankedApplication], budget: Decimal) -> tuple[set
     else:
         cap = _units(budget, unit * scale, ROUND_FLOOR)
         wts = [_units(candidates[i].requested_rub, unit * scale, ROUND_CEILING) for i, _ in items]
+        cap = min(cap, sum(wts))
     values = [int(candidates[i].score / THOUSANDTH) for i, _ in items]
     picked = _solve(wts, values, cap)
     chosen = always | {candidates[items[k][0]].application_id for k in picked}
