@@ -17,6 +17,7 @@ from innocluster.review import services
 from innocluster.review.assignment import competence_of, stems
 from innocluster.review.choices import AssignmentStatus
 from innocluster.review.models import Assignment, ConflictDeclaration, Expert, Review
+from innocluster.review.permissions import expert_of, may_answer_assignment
 from tests.accounts.factories import FundOperatorFactory, UserFactory
 from tests.review.factories import (
     ConflictDeclarationFactory,
@@ -172,6 +173,25 @@ def test_experts_without_competence_are_not_picked(operator):
     assert short.application_id == application.pk
     assert short.without_competence == 1 and short.active == 1
     assert "without the competence" in short.reason
+
+
+def test_without_requiring_competence_anyone_unconflicted_fills_in(operator):
+    call = call_in_review(reviewers_per_application=2)
+    application = in_review(call, priority_area="ict")
+    competent = ExpertFactory(areas=["ict"])
+    other = ExpertFactory(areas=["energy"], keywords=["нефть"])
+    report = services.assign_automatically(call, actor=operator, require_competence=False)
+    assert report.created == 2 and report.short == []
+    first, second = application.assignments.order_by("-competence")
+    assert (first.expert, second.expert) == (competent, other)
+    assert second.competence == 0
+
+
+def test_the_expert_of_a_user():
+    expert = ExpertFactory()
+    assert expert_of(expert.user) == expert
+    assert expert_of(UserFactory()) is None
+    assert may_answer_assignment(UserFactory(), Assignment(expert=expert))[0] is False
 
 
 def test_deterministic(operator):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
 from innocluster.programmes.permissions import is_fund_staff, may_manage_calls
@@ -13,7 +14,7 @@ def expert_of(user):
         return None
     try:
         return user.expert
-    except Exception:  # RelatedObjectDoesNotExist: not in the pool
+    except ObjectDoesNotExist:  # not in the pool
         return None
 
 
