@@ -226,21 +226,17 @@ def test_a_coarser_grid_when_the_budget_is_too_fine_stays_within_it(monkeypatch)
     assert line.total_requested <= budget
 
 
-def test_two_thousand_applications_on_a_large_budget_quickly():
-    import time
-
+def test_two_thousand_applications_on_a_large_budget_fit_and_beat_rank_order():
+    # Speed is measured in bench/ranking_bench.py, not here.
     rng = random.Random(1)
     entries = [
         entry(Decimal(rng.randint(30_000, 100_000)) / 1000, rng.randint(1_000, 30_000) * 1000)
         for _ in range(2000)
     ]
     entries.sort(key=lambda e: -e.score)
-    began = time.perf_counter()
     line = funding_line(ranking_of(*entries), Decimal(500_000_000), optimal=True)
-    elapsed = time.perf_counter() - began
     assert line.total_requested <= 500_000_000
     assert line.total_score >= funding_line(ranking_of(*entries), 500_000_000).total_score
-    assert elapsed < 5  # about 0.2 s on the benchmark machine; generous for shared cores
 
 
 @pytest.mark.parametrize("budget", ["-1", "много", None, float("nan"), True, Decimal("-0.01")])

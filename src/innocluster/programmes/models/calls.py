@@ -125,7 +125,10 @@ class Call(BaseModel):
         _("reviewers per application"), default=3
     )
     disagreement_threshold = models.DecimalField(
-        _("disagreement threshold (score spread)"), max_digits=6, decimal_places=2, default=3
+        _("disagreement threshold (spread of reviewers' scores, 0-100 points)"),
+        max_digits=6,
+        decimal_places=2,
+        default=20,
     )
 
     class Meta:
