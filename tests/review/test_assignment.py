@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from innocluster.review.assignment import competence_of, stems
 from innocluster.review.choices import AssignmentStatus
 from innocluster.review.models import Assignment, ConflictDeclaration, Expert, Review
 from innocluster.review.permissions import expert_of, may_answer_assignment
-from tests.accounts.factories import FundOperatorFactory, UserFactory
+from tests.accounts.factories import AdministratorFactory, FundOperatorFactory, UserFactory
 from tests.review.factories import (
     ConflictDeclarationFactory,
     ExpertFactory,
@@ -463,3 +464,19 @@ def test_create_expert_refusals(operator):
     with pytest.raises(NotPermitted):
         services.create_expert(user, areas=["ict"], actor=user)
     assert review_state() == before
+
+
+# ------------------------------------------------------------------ admin
+
+
+def test_the_pool_in_the_admin():
+    expert = ExpertFactory(affiliations=[MemberOrganisationFactory()])
+    ConflictDeclarationFactory(expert=expert, organisation=MemberOrganisationFactory())
+    client = Client()
+    client.force_login(AdministratorFactory(is_staff=True, is_superuser=True))
+    for url in (
+        "/django-admin/review/expert/",
+        f"/django-admin/review/expert/{expert.pk}/change/",
+        "/django-admin/review/conflictdeclaration/",
+    ):
+        assert client.get(url).status_code == 200, url
