@@ -241,8 +241,10 @@ def assign_automatically(call: Call, *, actor, require_competence: bool = True):
         if not apps:
             _audit_call(actor, call, report)
             return report
+        # Locking the pool's rows serialises this run with manual assignments (load caps).
         experts = list(
             Expert.objects.filter(active=True)
+            .select_for_update()
             .order_by("created_at", "pk")
             .values_list("pk", "areas", "keywords", "load_cap")
         )
