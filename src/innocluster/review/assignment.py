@@ -211,7 +211,7 @@ class _Candidate:
     load: int
 
 
-def assign_automatically(call: Call, *, actor, require_competence: bool = True):
+def assign_automatically(call: Call, *, actor, require_competence: bool = True) -> AssignmentReport:
     """Give every application of ``call`` in review the call's number of reviewers.
 
     Only applications in state ``in_review`` with fewer active (non-declined) assignments than
@@ -227,11 +227,11 @@ def assign_automatically(call: Call, *, actor, require_competence: bool = True):
     allowed, reason = may_manage_review(actor)
     if not allowed:
         raise NotPermitted(reason)
-    needed = call.reviewers_per_application
     report = AssignmentReport()
     with transaction.atomic():
         # One run at a time per call (PostgreSQL; SQLite serialises writers anyway).
-        Call.objects.select_for_update().filter(pk=call.pk).first()
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        needed = call.reviewers_per_application
         apps = list(
             Application.objects.filter(call=call, state=ApplicationState.IN_REVIEW)
             .order_by("number", "pk")
