@@ -571,7 +571,7 @@ def write_report(
     write_sections(path, {"registry": lines})
 
 
-SECTION_ORDER = ["registry", "ledger", "signatures", "navigator"]
+SECTION_ORDER = ["registry", "ledger", "signatures", "navigator", "programmes"]
 REGISTRY_HEADING = "## Member registry and portal (issue 2)"
 SECTION_START = "<!-- section: {} -->"
 PREAMBLE = [
@@ -709,6 +709,15 @@ def main() -> None:
         write_sections(
             Path(args.output),
             {"navigator": with_head(navigator_bench.markdown(results), command)},
+        )
+    if "programmes" in sections:
+        import programmes_bench
+
+        databases = tuple(d.strip() for d in args.databases.split(",") if d.strip())
+        results = programmes_bench.run(databases=databases, log=log)
+        write_sections(
+            Path(args.output),
+            {"programmes": with_head(programmes_bench.markdown(results), command)},
         )
     if "registry" not in sections:
         log(f"wrote {args.output} in {(time.time() - began) / 60:.1f} min")
