@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from innocluster.core.errors import Conflict, NotPermitted, ValidationFailed
 from innocluster.core.models import AuditEvent
@@ -33,6 +33,13 @@ from tests.review.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reasons_in_english():
+    """The reasons are read here in English (Russian is the default; test_locale checks it)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

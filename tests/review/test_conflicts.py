@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from innocluster.programmes.choices import ParticipationStatus
 from innocluster.registry.models import OrganisationRole
@@ -21,6 +22,13 @@ from tests.review.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reasons_in_english():
+    """The reasons are read here in English (Russian is the default; test_locale checks it)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -31,6 +31,6 @@ class ExpertKind(models.TextChoices):
 class Vote(models.TextChoices):
     """A board member's vote on an application."""
 
-    FOR = "for", _("For")
+    FOR = "for", pgettext_lazy("vote", "For")
     AGAINST = "against", _("Against")
     ABSTAIN = "abstain", _("Abstain")
