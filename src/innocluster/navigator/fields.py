@@ -16,23 +16,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from innocluster.core.errors import FieldError, ValidationFailed
+from innocluster.registry.areas import PRIORITY_AREA_CODES
 from innocluster.registry.choices import LegalForm, OrganisationKind, SmeCategory
 from innocluster.registry.sme import compute_sme_category
 
 from .choices import MeasureForm, Purpose
 
-PRIORITY_AREAS = (
-    "ict",
-    "manufacturing",
-    "materials",
-    "medicine",
-    "biotech",
-    "environment",
-    "construction",
-    "energy",
-    "transport",
-    "fintech",
-)
+PRIORITY_AREAS = PRIORITY_AREA_CODES
 REGION_PATTERN = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 # An OKVED 2 section letter, or a class, subclass, group or subgroup: "J", "62", "62.01", "62.01.1"
 OKVED_PATTERN = re.compile(r"^(?:[A-U]|\d{2}(?:\.\d{1,2}(?:\.\d{1,2})?)?)$")

@@ -31,24 +31,13 @@ from django.utils.translation import gettext as _
 
 from innocluster.core.audit import record_event
 from innocluster.core.errors import FieldError, NotPermitted, ValidationFailed
+from innocluster.registry.areas import PRIORITY_AREA_CODES
 
 from .choices import CallStatus, InnovationType
 from .forms_schema import check_form_fields
 from .models import ApplicationForm, Call, Criterion, FormVersion, Programme
 from .permissions import may_manage_calls
 
-PRIORITY_AREA_CODES = (
-    "ict",
-    "manufacturing",
-    "materials",
-    "medicine",
-    "biotech",
-    "environment",
-    "construction",
-    "energy",
-    "transport",
-    "fintech",
-)
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 DOC_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_MONEY = Decimal("1e15")  # a quadrillion roubles: anything above is a typo

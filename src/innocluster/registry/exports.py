@@ -20,12 +20,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import islice
-from pathlib import Path
 from uuid import UUID
 
 from django.db import connections
 from django.utils import timezone
 
+from .areas import PRIORITY_AREA_CODES
 from .choices import PUBLIC_STATUSES, LegalForm, OrganisationKind, SmeCategory
 from .models import Organisation, PriorityArea
 
@@ -240,12 +240,11 @@ def stream_json(
 # --- The schema --------------------------------------------------------------------------------
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_PRIORITY_AREAS_FILE = Path(__file__).parent / "data" / "priority_areas.json"
 
 
 def priority_area_codes() -> list[str]:
     """The priority areas' codes from the reference data file (stable, DESIGN.md)."""
-    return [row["code"] for row in json.loads(_PRIORITY_AREAS_FILE.read_text(encoding="utf-8"))]
+    return list(PRIORITY_AREA_CODES)
 
 
 def _nullable(schema: dict) -> dict:

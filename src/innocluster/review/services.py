@@ -17,6 +17,7 @@ from innocluster.core.errors import Conflict, FieldError, NotPermitted, Validati
 from innocluster.core.text import has_control_characters
 from innocluster.programmes.choices import ApplicationState, ParticipationStatus
 from innocluster.programmes.models import Application, ConsortiumMember
+from innocluster.registry.areas import PRIORITY_AREA_CODES
 from innocluster.registry.models import Organisation
 
 from .assignment import AssignmentReport, assign_automatically, competence_of
@@ -37,19 +38,7 @@ __all__ = [
     "unassign",
 ]
 
-# The ten priority areas (reference/priority-areas.md): stable codes.
-PRIORITY_AREAS = (
-    "ict",
-    "manufacturing",
-    "materials",
-    "medicine",
-    "biotech",
-    "environment",
-    "construction",
-    "energy",
-    "transport",
-    "fintech",
-)
+PRIORITY_AREAS = PRIORITY_AREA_CODES
 # Experts are assigned to applications in expert review.
 ASSIGNABLE_STATES = (ApplicationState.IN_REVIEW,)
 MAX_KEYWORDS = 50
