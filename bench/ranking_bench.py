@@ -19,19 +19,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench_child import drop_postgres, fresh_postgres, run_child
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 PG_DATABASE = "innocluster_rankbench"
 TARGET_S = 1.0
 SEED = 2026
@@ -190,35 +187,11 @@ def child(applications: int, experts: int, budget: int, repeats: int) -> dict:
 
 
 def _child(args: list[str], env_extra: dict | None = None) -> dict:
-    with tempfile.TemporaryDirectory(prefix="innocluster-ranking-bench-") as var:
-        env = dict(os.environ)
-        env.pop("DATABASE_URL", None)
-        env.update(
-            {
-                "INNOCLUSTER_VAR_DIR": var,
-                "DJANGO_SETTINGS_MODULE": "innocluster.settings",
-                "LOG_LEVEL": "ERROR",
-                "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            }
-        )
-        env.update(env_extra or {})
-        out = Path(var) / "results.json"
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--out", str(out), *args]
-        subprocess.run(cmd, env=env, check=True, cwd=ROOT)
-        return json.loads(out.read_text())
+    return run_child(__file__, args, env_extra)
 
 
 def postgres_url() -> str | None:
-    """A fresh benchmark database on 127.0.0.1:5432, or None when PostgreSQL does not answer."""
-    if not shutil.which("pg_isready"):
-        return None
-    if subprocess.run(["pg_isready", *PG_ADMIN], capture_output=True).returncode != 0:
-        return None
-    subprocess.run(
-        ["dropdb", *PG_ADMIN, "--if-exists", PG_DATABASE], check=True, capture_output=True
-    )
-    subprocess.run(["createdb", *PG_ADMIN, PG_DATABASE], check=True)
-    return f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
+    return fresh_postgres(PG_DATABASE)
 
 
 def _report(r: dict, log) -> None:
@@ -266,7 +239,7 @@ def run(
             results[database] = _child(args, env)
         finally:
             if database == "postgresql":
-                subprocess.run(["dropdb", *PG_ADMIN, "--if-exists", PG_DATABASE], check=False)
+                drop_postgres(PG_DATABASE)
         _report(results[database], log)
     return results
 

@@ -21,18 +21,15 @@ import argparse
 import datetime
 import io
 import json
-import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench_child import drop_postgres, fresh_postgres, run_child
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 PG_DATABASE = "innocluster_reviewbench"
 TARGET_S = 5.0
 SEED = 2026
@@ -223,33 +220,11 @@ def child(applications: int, experts: int) -> dict:
 
 
 def _child(args: list[str], env_extra: dict | None = None) -> dict:
-    with tempfile.TemporaryDirectory(prefix="innocluster-review-bench-") as var:
-        env = dict(os.environ)
-        env.pop("DATABASE_URL", None)
-        env.update(
-            {
-                "INNOCLUSTER_VAR_DIR": var,
-                "DJANGO_SETTINGS_MODULE": "innocluster.settings",
-                "LOG_LEVEL": "ERROR",
-                "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            }
-        )
-        env.update(env_extra or {})
-        out = Path(var) / "results.json"
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--out", str(out), *args]
-        subprocess.run(cmd, env=env, check=True, cwd=ROOT)
-        return json.loads(out.read_text())
+    return run_child(__file__, args, env_extra)
 
 
 def postgres_url() -> str | None:
-    """A fresh benchmark database on 127.0.0.1:5432, or None when PostgreSQL does not answer."""
-    if not shutil.which("pg_isready"):
-        return None
-    if subprocess.run(["pg_isready", *PG_ADMIN], capture_output=True).returncode != 0:
-        return None
-    subprocess.run(["dropdb", *PG_ADMIN, "--if-exists", PG_DATABASE], check=True)
-    subprocess.run(["createdb", *PG_ADMIN, PG_DATABASE], check=True)
-    return f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
+    return fresh_postgres(PG_DATABASE)
 
 
 def run(
@@ -273,7 +248,7 @@ def run(
         data = _child(args, env)
         results[database] = data
         if database == "postgresql":
-            subprocess.run(["dropdb", *PG_ADMIN, "--if-exists", PG_DATABASE], check=False)
+            drop_postgres(PG_DATABASE)
         verdict = "ok" if data["assign_s"] < TARGET_S else "OVER TARGET"
         log(
             f"review: automatic assignment of {applications:,} applications × {experts} experts "
