@@ -47,6 +47,13 @@ def _complete(application) -> tuple[bool, str]:
     return True, ""
 
 
+def _reviewed(application) -> tuple[bool, str]:
+    """Every assigned expert has submitted a review (review.selectors.reviews_complete)."""
+    from innocluster.review.selectors import reviews_complete
+
+    return reviews_complete(application)
+
+
 def _open_and_complete(application) -> tuple[bool, str]:
     allowed, reason = _before_deadline(application)
     if not allowed:
@@ -78,6 +85,15 @@ TRANSITIONS: list[Transition] = [
     Transition(S.SCREENING, S.REJECTED, "reject", may_manage_calls, needs_reason=True),
     # returned for revision: the lead resubmits (the deadline was for the first submission)
     Transition(S.REVISION_REQUESTED, S.SUBMITTED, "resubmit", may_sign_for_lead, _complete),
+    # reviewed: on the board's agenda
+    Transition(S.IN_REVIEW, S.BOARD, "send_to_board", may_manage_calls, _reviewed),
+    # the board's decision, recorded by the Fund (once: a decided application is not decided
+    # again, except a waitlisted one when money frees up or the call ends)
+    Transition(S.BOARD, S.APPROVED, "approve", may_manage_calls),
+    Transition(S.BOARD, S.REJECTED, "reject", may_manage_calls, needs_reason=True),
+    Transition(S.BOARD, S.WAITLISTED, "waitlist", may_manage_calls, needs_reason=True),
+    Transition(S.WAITLISTED, S.APPROVED, "approve", may_manage_calls),
+    Transition(S.WAITLISTED, S.REJECTED, "reject", may_manage_calls, needs_reason=True),
 ]
 
 ACTIONS = {t.action for t in TRANSITIONS}
