@@ -21,3 +21,15 @@ def no_control_characters(value: str) -> str:
 
 # A string from outside that may hold no control characters (use in API schemas).
 CleanStr = Annotated[str, AfterValidator(no_control_characters)]
+
+
+def in_language(obj, stem: str) -> str:
+    """``obj.<stem>_en`` when the active language is English and it is filled in, else
+    ``obj.<stem>_ru``: the models' bilingual names, titles and descriptions."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "ru").startswith("en"):
+        value = getattr(obj, f"{stem}_en", "")
+        if value:
+            return value
+    return getattr(obj, f"{stem}_ru")

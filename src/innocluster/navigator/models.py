@@ -5,24 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from innocluster.core.ids import uuid7
 from innocluster.core.models import BaseModel
+from innocluster.core.text import in_language
 
 from .choices import InstitutionLevel, MeasureForm, MeasureStatus
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
-
-
-def _bilingual(obj, stem: str) -> str:
-    """``obj.<stem>_en`` in English when it is filled in, else the Russian."""
-    if translation.get_language() == "en":
-        value = getattr(obj, f"{stem}_en", "")
-        if value:
-            return value
-    return getattr(obj, f"{stem}_ru")
 
 
 class Institution(BaseModel):
@@ -47,7 +38,7 @@ class Institution(BaseModel):
 
     @property
     def name(self) -> str:
-        return _bilingual(self, "name")
+        return in_language(self, "name")
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -121,19 +112,19 @@ class Measure(BaseModel):
 
     @property
     def name(self) -> str:
-        return _bilingual(self, "name")
+        return in_language(self, "name")
 
     @property
     def description(self) -> str:
-        return _bilingual(self, "description")
+        return in_language(self, "description")
 
     @property
     def amount_note(self) -> str:
-        return _bilingual(self, "amount_note")
+        return in_language(self, "amount_note")
 
     @property
     def how_to_apply(self) -> str:
-        return _bilingual(self, "how_to_apply")
+        return in_language(self, "how_to_apply")
 
 
 class RuleVersion(models.Model):

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innocluster.core.ids import uuid7
 from innocluster.core.models import BaseModel
+from innocluster.core.text import in_language
 
 from ..choices import CallStatus
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
-
-
-def bilingual(obj, stem: str) -> str:
-    """``obj.<stem>_en`` in English when filled in, else the Russian."""
-    if translation.get_language() == "en":
-        value = getattr(obj, f"{stem}_en", "")
-        if value:
-            return value
-    return getattr(obj, f"{stem}_ru")
 
 
 class Programme(BaseModel):
@@ -43,7 +35,7 @@ class Programme(BaseModel):
 
     @property
     def name(self) -> str:
-        return bilingual(self, "name")
+        return in_language(self, "name")
 
 
 class ApplicationForm(BaseModel):
@@ -157,11 +149,11 @@ class Call(BaseModel):
 
     @property
     def title(self) -> str:
-        return bilingual(self, "title")
+        return in_language(self, "title")
 
     @property
     def description(self) -> str:
-        return bilingual(self, "description")
+        return in_language(self, "description")
 
     def status_at(self, moment=None) -> str:
         """The call's phase at ``moment`` (now by default), by the server's clock."""
@@ -205,4 +197,4 @@ class Criterion(models.Model):
 
     @property
     def name(self) -> str:
-        return bilingual(self, "name")
+        return in_language(self, "name")

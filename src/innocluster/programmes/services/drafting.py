@@ -268,6 +268,18 @@ def save_answers(application: Application, answers, *, actor, expected_version: 
     return application
 
 
+def _one_of(errors: list[FieldError], path: str, value, codes) -> bool:
+    """Whether ``value`` is one of ``codes``; if not, an error naming ``path`` is added."""
+    if value in codes:
+        return True
+    errors.append(
+        FieldError(
+            path, _("Must be one of: %(codes)s.") % {"codes": ", ".join(codes)}, "invalid_choice"
+        )
+    )
+    return False
+
+
 def save_budget(application: Application, lines, *, actor, expected_version: int) -> Application:
     """Replace the budget: ``lines`` is a list of ``{"category", "year", "grant_rub",
     "cofinancing_rub"}`` (amounts in roubles, numbers or strings). The call's money rules (the
@@ -286,14 +298,7 @@ def save_budget(application: Application, lines, *, actor, expected_version: int
     for i, item in enumerate(items):
         here = f"budget[{i}]"
         category = item.get("category")
-        if category not in CostCategory.values:
-            errors.append(
-                FieldError(
-                    f"{here}.category",
-                    _("Must be one of: %(codes)s.") % {"codes": ", ".join(CostCategory.values)},
-                    "invalid_choice",
-                )
-            )
+        _one_of(errors, f"{here}.category", category, CostCategory.values)
         year = item.get("year")
         if isinstance(year, str) and year.strip().isdigit():
             year = int(year.strip())
@@ -422,15 +427,7 @@ def save_kpi_targets(
     for i, item in enumerate(items):
         here = f"kpi[{i}]"
         kpi = item.get("kpi")
-        if kpi not in KpiCode.values:
-            errors.append(
-                FieldError(
-                    f"{here}.kpi",
-                    _("Must be one of: %(codes)s.") % {"codes": ", ".join(KpiCode.values)},
-                    "invalid_choice",
-                )
-            )
-        elif kpi in seen:
+        if _one_of(errors, f"{here}.kpi", kpi, KpiCode.values) and kpi in seen:
             errors.append(
                 FieldError(f"{here}.kpi", _("This indicator is given twice."), "duplicate")
             )
