@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "innocluster.navigator",
     "innocluster.programmes",
     "innocluster.review",
+    "innocluster.projects",
+    "innocluster.insights",
     "innocluster.portal",
     "innocluster.api",
 ]

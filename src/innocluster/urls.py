@@ -20,6 +20,11 @@ urlpatterns = [
     path("verify/", include("innocluster.documents.verify_urls")),
     path("navigator/", include("innocluster.navigator.urls")),
     path("calls/", include("innocluster.programmes.urls")),
+    path("applications/", include("innocluster.programmes.application_urls")),
+    path("manage/applications/", include("innocluster.programmes.manage_urls")),
+    path("manage/kpis/", include("innocluster.insights.urls")),
+    path("review/", include("innocluster.review.urls")),
+    path("projects/", include("innocluster.projects.urls")),
     path("", include("innocluster.registry.urls")),
     path("", include("innocluster.portal.urls")),
 ]

@@ -8,11 +8,15 @@ from ninja.renderers import JSONRenderer
 from innocluster.accounts.api import router as accounts_router
 from innocluster.documents.api import router as documents_router
 from innocluster.documents.api_evidence import router as verification_router
+from innocluster.insights.api import router as kpis_router
 from innocluster.ledger.api import router as ledger_router
 from innocluster.navigator.api import router as navigator_router
 from innocluster.pki.api import router as pki_router
 from innocluster.programmes.api import router as programmes_router
+from innocluster.programmes.api_applications import router as applications_router
+from innocluster.projects.api import router as projects_router
 from innocluster.registry.api import router as registry_router
+from innocluster.review.api import router as review_router
 
 from .problems import PROBLEM_CONTENT_TYPE, install_problem_handlers
 
@@ -67,3 +71,7 @@ api.add_router("/", pki_router)
 api.add_router("/", documents_router)
 api.add_router("/", verification_router)
 api.add_router("/", programmes_router)
+api.add_router("/", applications_router)
+api.add_router("/", review_router)
+api.add_router("/", projects_router)
+api.add_router("/", kpis_router)

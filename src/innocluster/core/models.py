@@ -70,3 +70,43 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class Notification(models.Model):
+    """A message to one person about something that needs them (or that they asked to hear
+    about): listed on their notifications page and e-mailed once (``emailed_at``).
+
+    The text is stored in both languages as it was written when the event happened, so the page
+    shows it in the reader's language and later edits of the object do not rewrite history.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # A stable code of what happened (``application.revision_requested``), for filters and mail
+    # preferences; never translated.
+    kind = models.CharField(_("kind"), max_length=100)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    body_ru = models.TextField(_("text (Russian)"), blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    # Where to act: a path inside the portal ("/applications/…/").
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.kind}"

@@ -1,0 +1,4 @@
+"""Operators' application lists, bulk actions and exports (mounted at /manage/applications/)."""
+
+app_name = "manage_applications"
+urlpatterns: list = []

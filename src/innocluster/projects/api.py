@@ -1,0 +1,5 @@
+"""Projects endpoints: agreements, tranches, milestone reports."""
+
+from ninja import Router
+
+router = Router(tags=["projects"])

@@ -1,0 +1,4 @@
+"""Project pages (mounted at /projects/)."""
+
+app_name = "projects"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Expert review and board pages (mounted at /review/)."""
+
+app_name = "review"
+urlpatterns: list = []
