@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from .choices import ApplicationState as S
 from .choices import CallStatus
-from .permissions import may_manage_calls, may_sign_for_lead
+from .permissions import may_manage_calls, may_sign_for_lead, system_only
 
 Check = Callable[..., tuple[bool, str]]
 
@@ -94,6 +94,15 @@ TRANSITIONS: list[Transition] = [
     Transition(S.BOARD, S.WAITLISTED, "waitlist", may_manage_calls, needs_reason=True),
     Transition(S.WAITLISTED, S.APPROVED, "approve", may_manage_calls),
     Transition(S.WAITLISTED, S.REJECTED, "reject", may_manage_calls, needs_reason=True),
+    # the Fund prepares the grant agreement (projects.services.prepare_agreement)
+    Transition(S.APPROVED, S.AGREEMENT, "prepare_agreement", may_manage_calls),
+    # the agreement's route is fully signed by the lead and the Fund: the project starts
+    Transition(S.AGREEMENT, S.IN_IMPLEMENTATION, "start_implementation", system_only),
+    # the Fund stops the project, with its reasons, before or during implementation
+    Transition(S.AGREEMENT, S.TERMINATED, "terminate", may_manage_calls, needs_reason=True),
+    Transition(S.IN_IMPLEMENTATION, S.TERMINATED, "terminate", may_manage_calls, needs_reason=True),
+    # the act accepting the final report is signed: the project is implemented
+    Transition(S.IN_IMPLEMENTATION, S.COMPLETED, "complete", system_only),
 ]
 
 ACTIONS = {t.action for t in TRANSITIONS}
