@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from innocluster.core.audit import record_event
 from innocluster.core.errors import NotPermitted
@@ -377,7 +378,26 @@ def assign_automatically(call: Call, *, actor, require_competence: bool = True) 
                     _why_short(plan, needed, experts, expert_keywords, pool, index, taken)
                 )
         _audit_call(actor, call, report)
+        _tell_experts(call, [experts[i][0] for i in used])
     return report
+
+
+def _tell_experts(call: Call, expert_ids: list) -> None:
+    """One notification per expert given new applications of ``call`` (one bulk insert)."""
+    if not expert_ids:
+        return
+    from innocluster.accounts.models import User
+    from innocluster.core.notifications import notify
+
+    notify(
+        list(User.objects.filter(expert__pk__in=expert_ids)),
+        "review.assigned",
+        gettext_lazy("New applications of the call “%(call)s” to review"),
+        body=gettext_lazy("Your assignments are on the page “My reviews”."),
+        params={"call": call.title_ru},
+        url="/review/",
+        obj=call,
+    )
 
 
 def _why_short(plan, needed, experts, expert_keywords, pool, index, taken) -> ShortApplication:

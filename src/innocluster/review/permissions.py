@@ -40,3 +40,28 @@ def may_declare_conflict(user, expert) -> tuple[bool, str]:
     if mine is not None and mine.pk == expert.pk:
         return True, ""
     return False, _("Only the expert or the Fund's operators may declare the expert's conflicts.")
+
+
+def may_run_board(user, *_args) -> tuple[bool, str]:
+    """The Fund's operators prepare board sessions and record decisions (as the secretary)."""
+    return may_manage_calls(user)
+
+
+def is_session_member(user, session) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and session.members.filter(pk=user.pk).exists()
+    )
+
+
+def may_see_session(user, session) -> bool:
+    """The Fund's operators and the session's board members (404 for everyone else)."""
+    return is_fund_staff(user) or is_session_member(user, session)
+
+
+def may_vote(user, session) -> tuple[bool, str]:
+    """Only a board member of that session votes, while the session is open."""
+    if not is_session_member(user, session):
+        return False, _("Only a board member of this session may vote.")
+    if session.closed_at is not None:
+        return False, _("The session is closed: votes can no longer change.")
+    return True, ""

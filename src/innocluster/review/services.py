@@ -11,9 +11,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from innocluster.core.audit import record_event, snapshot
 from innocluster.core.errors import Conflict, FieldError, NotPermitted, ValidationFailed
+from innocluster.core.notifications import notify
 from innocluster.core.text import has_control_characters
 from innocluster.programmes.choices import ApplicationState, ParticipationStatus
 from innocluster.programmes.models import Application, ConsortiumMember
@@ -125,6 +127,19 @@ def assign_expert(application: Application, expert: Expert, *, actor) -> Assignm
             after={"assignment": assignment.pk, "expert": expert.pk},
             summary=_("Expert %(expert)s assigned.") % {"expert": expert},
         )
+        notify(
+            [expert.user],
+            "review.assigned",
+            gettext_lazy("You are asked to review application %(number)s"),
+            body=gettext_lazy("Call “%(call)s”: %(title)s"),
+            params={
+                "number": application.number or application.title,
+                "call": application.call.title_ru,
+                "title": application.title,
+            },
+            url=f"/review/assignments/{assignment.pk}/",
+            obj=assignment,
+        )
     return assignment
 
 
@@ -216,7 +231,30 @@ def decline_assignment(
             | {"assignment": locked.pk},
             summary=_("An expert declined: %(reason)s") % {"reason": DeclineReason(reason).label},
         )
+        _tell_staff_declined(locked, reason, comment)
     return locked
+
+
+def _tell_staff_declined(assignment: Assignment, reason: str, comment: str) -> None:
+    """The Fund's operators hear that an expert declined: the application needs another."""
+    from innocluster.accounts.models import User
+
+    application = Application.objects.select_related("call").get(pk=assignment.application_id)
+    expert = Expert.objects.select_related("user").get(pk=assignment.expert_id)
+    notify(
+        list(User.objects.staff_of_fund().filter(is_active=True)),
+        "review.declined",
+        gettext_lazy("Expert %(expert)s declined application %(number)s: %(reason)s"),
+        body=gettext_lazy("Assign another expert. Comment: %(comment)s") if comment else None,
+        params={
+            "expert": str(expert),
+            "number": application.number or application.title,
+            "reason": DeclineReason(reason).label,
+            "comment": comment,
+        },
+        url=f"/review/calls/{application.call.code}/",
+        obj=application,
+    )
 
 
 def declare_conflict(

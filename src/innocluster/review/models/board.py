@@ -23,8 +23,15 @@ class BoardSession(BaseModel):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("board members"), related_name="+"
     )
+    # The funding line suggested on the agenda: drawn in rank order, or the optimal selection.
+    optimal = models.BooleanField(_("optimal funding line"), default=False)
     minutes_document_id = models.UUIDField(null=True, blank=True)
+    # Set when every board member has signed the minutes (documents.generation.when_signed).
+    minutes_signed_at = models.DateTimeField(_("minutes signed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-held_on"]
@@ -48,12 +55,21 @@ class BoardDecision(models.Model):
     position = models.PositiveIntegerField(_("place on the agenda"))
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=8, decimal_places=3, null=True, blank=True)
+    requested_rub = models.DecimalField(
+        _("grant requested, RUB"), max_digits=18, decimal_places=2, default=0
+    )
+    # The funding line's suggestion when the agenda was made: above the line (True), below it
+    # (False).
+    suggested = models.BooleanField(_("above the funding line"), default=False)
     outcome = models.CharField(_("outcome"), max_length=32, blank=True)
     grant_rub = models.DecimalField(
         _("grant awarded, RUB"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     reasons = models.TextField(_("reasons"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["session", "position"]
