@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "innocluster.portal.context_processors.accessibility",
+                "innocluster.portal.context_processors.notifications",
             ],
         },
     }

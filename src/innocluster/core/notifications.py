@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from .models import Notification
 
@@ -36,6 +37,12 @@ def people_of(organisation, roles: Iterable[str] = ACTING_ROLES) -> list:
             organisation_roles__role__in=list(roles),
         ).distinct()
     )
+
+
+def fund_staff() -> list:
+    """The Fund's operators: they screen applications and accept reports."""
+    User = get_user_model()
+    return list(User.objects.filter(is_active=True, platform_role="fund_operator"))
 
 
 def _users(recipients) -> list:
@@ -60,7 +67,11 @@ def _render(message, params: dict | None, lang: str) -> str:
     with translation.override(lang):
         text = str(message)
         if params:
-            rendered = {k: str(v) if v is not None else "" for k, v in params.items()}
+            # Lazy translations among the params are rendered in this language too.
+            rendered = {
+                k: "" if v is None else str(v) if isinstance(v, Promise) else v
+                for k, v in params.items()
+            }
             text = text % rendered
     return text
 

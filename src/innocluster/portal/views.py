@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from innocluster.core import pagecache
+from innocluster.core.models import Notification
+from innocluster.core.notifications import mark_read, unread_count
 from innocluster.registry import selectors
 
 from .accessibility import COOKIE_NAME, AccessibilityPrefs
@@ -89,3 +95,37 @@ def accessibility_settings(request):
 # settings: the switch is on every cached page. (Route `i18n/setlang/` here to let visitors
 # without script switch the language on a page from the cache.)
 set_language = csrf_exempt(i18n.set_language)
+
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The signed-in person's notifications, newest first; POST marks them all read."""
+    if request.method == "POST":
+        marked = mark_read(request.user)
+        messages.success(request, _("Marked as read: %(n)d.") % {"n": marked})
+        return HttpResponseRedirect(reverse("portal:notifications"))
+    rows = Notification.objects.filter(recipient=request.user).order_by("-created_at")
+    page = Paginator(rows, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/notifications.html",
+        {"page": page, "unread": unread_count(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def open_notification(request, notification_id):
+    """Mark one notification read and go where it asks the reader to act."""
+    row = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+    mark_read(request.user, [row.pk])
+    target = row.url
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:notifications")
+    return HttpResponseRedirect(target)

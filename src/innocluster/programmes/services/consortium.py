@@ -17,6 +17,7 @@ from innocluster.registry.models import Organisation, OrganisationRole
 from ..choices import MemberRole, ParticipationStatus
 from ..models import Application, ConsortiumMember
 from ..permissions import EDITING_ROLES, may_edit_application
+from . import notices
 from .common import _audit, _editable, _lock, _permit, _text
 from .documents import CONSENT_TEMPLATE, PRINT_LANG, register_document_templates
 
@@ -133,6 +134,7 @@ def invite_partner(application: Application, inn: str, *, actor) -> ConsortiumMe
             locked,
             after={"organisation": str(organisation.pk), "inn": inn, "member": str(member.pk)},
         )
+        notices.partner_invited(member)
     return member
 
 
@@ -204,6 +206,7 @@ def send_consent(member: ConsortiumMember, *, actor):
             },
             summary=document.registration_number,
         )
+        notices.consent_to_sign(member, document)
     return document
 
 
@@ -236,6 +239,7 @@ def consent_signed(document, object_id: str) -> None:
         after={"member": str(member.pk), "status": ParticipationStatus.CONFIRMED},
         summary=document.registration_number,
     )
+    notices.partner_answered(member, confirmed=True)
 
 
 def consent_rejected(document, object_id: str) -> None:
@@ -256,6 +260,7 @@ def consent_rejected(document, object_id: str) -> None:
         after={"member": str(member.pk), "status": ParticipationStatus.DECLINED},
         summary=member.decline_reason,
     )
+    notices.partner_answered(member, confirmed=False)
 
 
 def decline_participation(member: ConsortiumMember, *, actor, reason: str) -> ConsortiumMember:
@@ -298,4 +303,5 @@ def decline_participation(member: ConsortiumMember, *, actor, reason: str) -> Co
             after={"member": str(member.pk), "status": ParticipationStatus.DECLINED},
             summary=reason,
         )
+        notices.partner_answered(member, confirmed=False)
     return member

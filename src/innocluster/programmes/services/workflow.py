@@ -14,6 +14,7 @@ from .. import workflows
 from ..checks import submission_problems
 from ..choices import ApplicationState, CallStatus, CostCategory, KpiCode, MemberRole
 from ..models import Application, Call
+from . import notices
 from .common import _audit, _lock, _permit, _text
 from .documents import (
     PRINT_LANG,
@@ -105,6 +106,10 @@ def move(application: Application, action: str, *, actor, reason: str = "") -> A
             after=after,
             summary=reason,
         )
+        if action in SUBMIT_ACTIONS:
+            notices.submission_to_sign(locked, pdf)
+        else:
+            notices.state_changed(locked, action, reason)
     for name in (
         "state",
         "number",
