@@ -33,8 +33,15 @@ def call_list(request):
 
 @require_safe
 def call_detail(request, code: str):
-    """One published call: its dates (Moscow time), money, areas, rules, documents, criteria."""
+    """One published call: its dates (Moscow time), money, areas, rules, documents, criteria,
+    and, while it is open, the "Apply" form (or why the visitor cannot apply yet)."""
     call = selectors.public_call(code)
     if call is None:
         raise Http404
-    return render(request, "programmes/call_detail.html", {"card": selectors.call_card(call)})
+    from .applicant.overview import apply_context
+
+    return render(
+        request,
+        "programmes/call_detail.html",
+        {"card": selectors.call_card(call), "apply": apply_context(request, call)},
+    )
