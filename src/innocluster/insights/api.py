@@ -1,5 +1,64 @@
-"""KPI endpoints (GET /api/v1/kpis)."""
+"""KPI endpoints: ``GET /api/v1/kpis``, the joint projects' KPIs overall or grouped by call,
+priority area or project (what the operators' dashboard shows)."""
 
-from ninja import Router
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from innocluster.api.auth import ANY_AUTH, caller_user
+from innocluster.api.schemas import Problem
+from innocluster.core.errors import FieldError, NotPermitted, ValidationFailed
+from innocluster.registry.areas import PRIORITY_AREA_CODES
+
+from . import kpis
+from .schemas import KpiQuery, KpiReportOut
 
 router = Router(tags=["kpis"])
+ERRORS = {401: Problem, 403: Problem, 422: Problem}
+
+
+def check_query(group: str, call: str | None, area: str | None, user) -> None:
+    """Refuse an unknown area or call, and per-project figures to anyone but the Fund."""
+    from innocluster.programmes.models import Call
+
+    errors = []
+    if area and area not in PRIORITY_AREA_CODES:
+        errors.append(
+            FieldError(
+                "area",
+                _("Unknown priority area; one of %(codes)s.")
+                % {"codes": ", ".join(PRIORITY_AREA_CODES)},
+                "unknown_area",
+            )
+        )
+    if call and not Call.objects.filter(code=call).exists():
+        errors.append(FieldError("call", _("No call has this code."), "unknown_call"))
+    if errors:
+        raise ValidationFailed(errors)
+    if group == "project" and not getattr(user, "is_fund_staff", False):
+        raise NotPermitted(_("Per-project KPIs are for the Fund's staff."))
+
+
+@router.get(
+    "/kpis",
+    response={200: KpiReportOut, **ERRORS},
+    auth=ANY_AUTH,
+    summary="KPIs of joint projects",
+    description=(
+        "Implemented projects (the headline), projects in implementation and terminated; "
+        "jobs, revenue, taxes, patents and products from accepted milestone reports; grants "
+        "awarded and paid; the payback ratio (taxes per rouble paid out); co-financing "
+        "leverage; the approval rate and the days from submission to decision. Overall, or "
+        "grouped by call, priority area or (Fund staff only) project."
+    ),
+)
+def get_kpis(request, filters: Query[KpiQuery]):
+    check_query(filters.group, filters.call, filters.area, caller_user(request))
+    rows = kpis.compute(filters.group, call_code=filters.call, area=filters.area)
+    return {
+        "group": filters.group,
+        "generated_at": timezone.now(),
+        "rows": [row.as_dict() for row in rows],
+    }
