@@ -1,5 +1,319 @@
-"""Applications endpoints: filtered lists, bulk actions, exports."""
+"""Applications endpoints: the filtered list, one application, exports and bulk actions.
 
-from ninja import Router
+The list takes the back office's filter (``filters.ApplicationFilter``, the same parameters as
+``/manage/applications/``). The Fund's staff see every application; a person signed in, or an
+organisation's API token (scope ``read``), only the applications of the consortia their
+organisations are in. Bulk actions are the Fund's staff's alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field as NinjaField
+from ninja import Query, Router, Schema
+
+from innocluster.api.auth import ANY_AUTH, caller_token, caller_user
+from innocluster.api.schemas import Problem
+from innocluster.core.audit import record_export
+from innocluster.core.errors import NotFound, NotPermitted
+from innocluster.core.text import CleanStr
+
+from . import bulk, exports
+from .choices import MemberRole
+from .filters import ApplicationFilter, money_subquery, score_subquery, visible_applications
+from .models import ConsortiumMember
 
 router = Router(tags=["applications"])
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+class ApplicationFilterQuery(Schema):
+    """The back office's filter (every parameter optional)."""
+
+    call: CleanStr = NinjaField("", max_length=64, description="a call's code or id")
+    state: list[CleanStr] = NinjaField(
+        default_factory=list, description="state codes: repeat the parameter or separate by commas"
+    )
+    area: CleanStr = NinjaField("", max_length=32, description="priority area code")
+    innovation_type: CleanStr = NinjaField("", max_length=32)
+    lead: CleanStr = NinjaField("", max_length=200, description="the lead's INN or name words")
+    partner: CleanStr = NinjaField("", max_length=12, description="a partner's INN")
+    submitted_from: CleanStr = NinjaField("", max_length=10, description="YYYY-MM-DD (Moscow)")
+    submitted_to: CleanStr = NinjaField("", max_length=10, description="YYYY-MM-DD (Moscow)")
+    disagreement: CleanStr = NinjaField(
+        "", max_length=3, description="yes: reviewers disagree (flagged); no: not flagged"
+    )
+    q: CleanStr = NinjaField("", max_length=200, description="title words or the number")
+    order: CleanStr = NinjaField(
+        "-submitted",
+        max_length=16,
+        description="-submitted, submitted, number, -number, title, -created, -score",
+    )
+
+
+class ApplicationListQuery(ApplicationFilterQuery):
+    limit: int = NinjaField(25, ge=1, le=500)
+    offset: int = NinjaField(0, ge=0, le=1_000_000)
+
+
+class OrganisationRef(Schema):
+    id: uuid.UUID
+    name: str
+    inn: str | None = None
+
+
+class ApplicationOut(Schema):
+    id: uuid.UUID
+    number: str
+    title: str
+    state: str
+    call: str = NinjaField(description="the call's code")
+    lead: OrganisationRef
+    partners: list[OrganisationRef]
+    priority_area: str
+    innovation_type: str
+    grant_rub: Decimal
+    cofinancing_rub: Decimal
+    score: Decimal | None = NinjaField(None, description="mean of the submitted reviews, 0-100")
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    url: str
+
+
+class ApplicationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    results: list[ApplicationOut]
+
+
+class ApplicationDetailOut(ApplicationOut):
+    summary: str
+    version: int
+    answers: dict
+    budget: list[dict]
+    milestones: list[dict]
+    kpi_targets: list[dict]
+    attachments: list[dict]
+
+
+class BulkIn(Schema):
+    filter: dict = NinjaField(
+        default_factory=dict, description="the list's filter parameters (as for GET)"
+    )
+    action: CleanStr = NinjaField(
+        ..., max_length=64, description="a workflow action, assign_reviewers or remind"
+    )
+    reason: str = NinjaField("", max_length=2000)
+
+
+class BulkSkipped(Schema):
+    id: str
+    number: str
+    reason: str
+
+
+class BulkOut(Schema):
+    action: str
+    matched: int
+    done: int
+    skipped: list[BulkSkipped]
+    details: dict
+
+
+def _caller(request):
+    """The person, or the API token (which reads with the ``read`` scope)."""
+    user = caller_user(request)
+    if user is not None:
+        return user
+    token = caller_token(request)
+    if not token.has_scope("read"):
+        raise NotPermitted(
+            _("This API token lacks the scope %(scope)s.") % {"scope": "read"},
+            code="missing_scope",
+        )
+    return token
+
+
+def _filter(query: Schema) -> ApplicationFilter:
+    params = query.dict()
+    params.pop("limit", None)
+    params.pop("offset", None)
+    return ApplicationFilter.from_params(params)
+
+
+def _org(org) -> dict:
+    return {"id": org.pk, "name": org.name_ru, "inn": org.inn}
+
+
+def application_out(application) -> dict:
+    return {
+        "id": application.pk,
+        "number": application.number,
+        "title": application.title,
+        "state": application.state,
+        "call": application.call.code,
+        "lead": _org(application.lead),
+        "partners": [_org(m.organisation) for m in application.partners],
+        "priority_area": application.priority_area,
+        "innovation_type": application.innovation_type,
+        "grant_rub": application.grant,
+        "cofinancing_rub": application.cofinancing,
+        "score": application.score,
+        "submitted_at": timezone.localtime(application.submitted_at)
+        if application.submitted_at
+        else None,
+        "decided_at": timezone.localtime(application.decided_at)
+        if application.decided_at
+        else None,
+        "url": f"/api/v1/applications/{application.pk}",
+    }
+
+
+def _with_rows(queryset):
+    return queryset.select_related("call", "lead").annotate(
+        grant=money_subquery("grant_rub"),
+        cofinancing=money_subquery("cofinancing_rub"),
+        score=score_subquery(),
+    )
+
+
+def _partners(applications) -> None:
+    prefetch_related_objects(
+        applications,
+        Prefetch(
+            "members",
+            queryset=ConsortiumMember.objects.filter(role=MemberRole.PARTNER)
+            .select_related("organisation")
+            .order_by("invited_at"),
+            to_attr="partners",
+        ),
+    )
+
+
+@router.get(
+    "/applications",
+    response={200: ApplicationPage, **ERRORS},
+    auth=ANY_AUTH,
+    summary="Applications the caller may see, filtered",
+)
+def list_applications(request, filters: Query[ApplicationListQuery]):
+    """The back office's filter over the caller's applications (the Fund's staff: every one),
+    paginated by ``limit``/``offset``. A bad parameter is refused with 422 naming it."""
+    application_filter = _filter(filters)
+    queryset = application_filter.apply(visible_applications(_caller(request)))
+    count = queryset.count()
+    ids = list(
+        queryset.values_list("pk", flat=True)[filters.offset : filters.offset + filters.limit]
+    )
+    found = _with_rows(visible_applications(_caller(request))).in_bulk(ids)
+    page = [found[pk] for pk in ids if pk in found]
+    _partners(page)
+    return {
+        "count": count,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "results": [application_out(a) for a in page],
+    }
+
+
+def _export(request, filters, fmt: str):
+    caller = _caller(request)
+    application_filter = _filter(filters)
+    queryset = application_filter.apply(visible_applications(caller))
+    record_export(
+        actor=caller_user(request),
+        kind=f"applications.{fmt}",
+        params={**application_filter.as_params(), "api": True},
+    )
+    if fmt == "xlsx":
+        return FileResponse(
+            exports.xlsx_file(queryset),
+            as_attachment=True,
+            filename=exports.filename("xlsx"),
+            content_type=exports.XLSX_MEDIA_TYPE,
+        )
+    response = StreamingHttpResponse(
+        exports.stream_csv(queryset), content_type=exports.CSV_MEDIA_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("csv")}"'
+    return response
+
+
+@router.get(
+    "/applications/export.csv",
+    response={200: None, **ERRORS},
+    auth=ANY_AUTH,
+    summary="The filtered applications as CSV (UTF-8 with BOM, semicolons)",
+)
+def export_csv(request, filters: Query[ApplicationFilterQuery]):
+    return _export(request, filters, "csv")
+
+
+@router.get(
+    "/applications/export.xlsx",
+    response={200: None, **ERRORS},
+    auth=ANY_AUTH,
+    summary="The filtered applications as XLSX",
+)
+def export_xlsx(request, filters: Query[ApplicationFilterQuery]):
+    return _export(request, filters, "xlsx")
+
+
+@router.post(
+    "/applications/bulk",
+    response={200: BulkOut, **ERRORS},
+    auth=ANY_AUTH,
+    summary="A bulk action on every application of a filter (the Fund's staff)",
+)
+def bulk_applications(request, payload: BulkIn):
+    """Applies ``action`` to every application ``filter`` matches, not a page of them: each
+    workflow move goes through the workflow on its own; those that cannot move are listed in
+    ``skipped`` with their number and the reason."""
+    user = caller_user(request)
+    if user is None or not user.is_fund_staff:
+        raise NotPermitted(_("Only the Fund's operators may do this."))
+    application_filter = ApplicationFilter.from_params(payload.filter)
+    result = bulk.run_bulk(user, application_filter, payload.action, payload.reason)
+    return result.as_dict()
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationDetailOut, **ERRORS},
+    auth=ANY_AUTH,
+    summary="One application the caller may see",
+)
+def get_application(request, application_id: uuid.UUID):
+    found = _with_rows(visible_applications(_caller(request))).filter(pk=application_id).first()
+    if found is None:
+        raise NotFound()
+    _partners([found])
+    data = application_out(found)
+    data.update(
+        {
+            "summary": found.summary,
+            "version": found.version,
+            "answers": found.answers or {},
+            "budget": list(
+                found.budget_lines.values("category", "year", "grant_rub", "cofinancing_rub")
+            ),
+            "milestones": list(
+                found.milestones.values("number", "title", "deliverables", "due_on", "tranche_rub")
+            ),
+            "kpi_targets": list(found.kpi_targets.values("kpi", "target")),
+            "attachments": list(
+                found.attachments.values(
+                    "id", "required_document", "filename", "media_type", "sha256", "size"
+                )
+            ),
+        }
+    )
+    return data
