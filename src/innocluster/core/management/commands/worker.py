@@ -26,6 +26,7 @@ def enqueue_periodic_tasks() -> None:
 
     sign_log_tree_head.enqueue()
     _once_a_day("navigator-profiles", _refresh_navigator_profiles)
+    _once_a_day("overdue-reports", _remind_overdue_reports)
 
 
 def _refresh_navigator_profiles() -> None:
@@ -34,6 +35,13 @@ def _refresh_navigator_profiles() -> None:
     from innocluster.navigator.tasks import refresh_subscription_profiles
 
     refresh_subscription_profiles.enqueue()
+
+
+def _remind_overdue_reports() -> None:
+    """Milestone reports past their due date: the leads are reminded (at most weekly each)."""
+    from innocluster.projects.tasks import remind_overdue_reports
+
+    remind_overdue_reports.enqueue()
 
 
 def _once_a_day(name: str, enqueue) -> None:
