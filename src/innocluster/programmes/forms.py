@@ -328,7 +328,7 @@ class AttachmentForm(forms.Form):
 
     version = VersionField()
     required_document = forms.ChoiceField(label=_("Document"), required=False)
-    file = forms.FileField(label=_("File"), required=False)
+    file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, documents=(), **kwargs):
         super().__init__(*args, **kwargs)
