@@ -104,7 +104,16 @@ def projects_for(user, *, state: str = "", overdue: bool = False, call: str = ""
 
 def project_for(user, project_id) -> Project:
     """One project ``user`` may see, with what its page shows, else Http404."""
-    project = (
+    project = find_project(user, project_id)
+    if project is None:
+        raise Http404
+    return project
+
+
+def find_project(user, project_id) -> Project | None:
+    """One project ``user`` (or an API token) may see, with its tranches, agreements and
+    reports, or None."""
+    return (
         Project.objects.visible_to(user)
         .select_related("application__lead", "application__call")
         .prefetch_related(
@@ -120,9 +129,6 @@ def project_for(user, project_id) -> Project:
         .filter(pk=project_id)
         .first()
     )
-    if project is None:
-        raise Http404
-    return project
 
 
 def project_kpis(project: Project) -> list[dict]:

@@ -16,8 +16,12 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The Fund's staff see every project; anyone else the projects of the consortia in
-        which they hold a role (a member that declined to take part is not in the consortium)."""
+        """The Fund's staff see every project; anyone else (or an organisation's API token) the
+        projects of the consortia in which they hold a role (a member that declined to take part is not in the consortium)."""
+        from innocluster.accounts.models import ApiToken
+
+        if isinstance(user, ApiToken):  # a system acting for its organisation
+            return self.for_organisations([user.organisation_id])
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.is_fund_staff:
