@@ -317,3 +317,12 @@ def test_the_revision_reasons_are_shown(client, team, application):
     # Editable again.
     assert 'name="add_rows"' in html_of(client.get(url(application, "budget")))
     assert re.search(r'data-action="resubmit"', html)
+
+
+def test_the_fund_reads_the_application_and_finds_the_back_office(client, application):
+    client.force_login(FundOperatorFactory())
+    html = html_of(client.get(url(application)))
+    assert f'href="/manage/applications/{application.pk}/"' in html
+    assert 'data-action="submit"' not in html
+    html = html_of(client.get(url(application, "details")))
+    assert 'data-read-only="true"' in html and 'name="title"' not in html

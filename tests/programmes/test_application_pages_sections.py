@@ -4,6 +4,7 @@ refused with "someone else saved this application meanwhile", and nothing change
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -441,4 +442,107 @@ def test_a_stranger_cannot_post_to_any_section(client, team, application):
         "move",
     ):
         assert client.post(url(application, section), {"title": "x"}).status_code == 404
+    assert state_of(application) == before
+
+
+# --- Every field type of a call's form ---------------------------------------------------------
+
+ALL_TYPES = [
+    {"name": "note", "type": "text", "label": {"ru": "Заметка", "en": "Note"}},
+    {
+        "name": "plan",
+        "type": "textarea",
+        "label": {"ru": "План", "en": "Plan"},
+        "help": {"ru": "Кратко", "en": "Briefly"},
+    },
+    {"name": "staff", "type": "number", "label": {"ru": "Штат", "en": "Staff"}, "min": 0},
+    {"name": "capital", "type": "money", "label": {"ru": "Капитал", "en": "Capital"}},
+    {"name": "founded", "type": "date", "label": {"ru": "Основана", "en": "Founded"}},
+    {
+        "name": "market",
+        "type": "choice",
+        "label": {"ru": "Рынок", "en": "Market"},
+        "choices": [{"code": "b2b", "label": {"ru": "Бизнес", "en": "Business"}}],
+    },
+    {
+        "name": "channels",
+        "type": "choices",
+        "label": {"ru": "Каналы", "en": "Channels"},
+        "choices": [
+            {"code": "web", "label": {"ru": "Сайт", "en": "Website"}},
+            {"code": "shop", "label": {"ru": "Магазин", "en": "Shop"}},
+        ],
+    },
+    {
+        "name": "consent",
+        "type": "boolean",
+        "label": {"ru": "Согласие", "en": "I agree"},
+        "required": True,
+    },
+]
+
+
+def test_every_field_type_is_rendered_and_saved(client):
+    team = Team()
+    form_version = team.call.form_version
+    form_version.fields = ALL_TYPES
+    form_version.save()
+    application = team.new_application()
+    client.force_login(team.editor)
+    english(client)
+    html = html_of(client.get(url(application, "answers")))
+    assert '<textarea name="answers-plan"' in html
+    assert '<p class="help" id="id_answers-plan_help">Briefly</p>' in html
+    assert 'aria-describedby="id_answers-plan_help"' in html
+    assert 'type="date" name="answers-founded"' in html
+    assert "<legend>Channels</legend>" in html and 'value="shop"' in html
+    assert 'type="checkbox" name="answers-consent"' in html
+    assert 'I agree <span class="required">(required)</span>' in html
+    data = {
+        "version": application.version,
+        "answers-note": "Заметка",
+        "answers-plan": "Строка 1\nСтрока 2",
+        "answers-staff": "40",
+        "answers-capital": "1 000 000,50",
+        "answers-founded": "2020-05-17",
+        "answers-market": "b2b",
+        "answers-channels": ["web", "shop"],
+        "answers-consent": "on",
+    }
+    response = client.post(url(application, "answers"), data)
+    assert response.status_code == 302, html_of(response)
+    assert fresh(application).answers == {
+        "note": "Заметка",
+        "plan": "Строка 1\nСтрока 2",
+        "staff": 40,
+        "capital": "1000000.50",
+        "founded": "2020-05-17",
+        "market": "b2b",
+        "channels": ["web", "shop"],
+        "consent": True,
+    }
+    # What was saved comes back in the form.
+    html = html_of(client.get(url(application, "answers")))
+    assert 'value="1000000.50"' in html and 'value="2020-05-17"' in html
+    assert re.search(r'type="checkbox" name="answers-consent"[^>]*checked', html)
+    # A viewer reads the answers in words.
+    client.force_login(person(team.lead, "viewer"))
+    english(client)
+    html = html_of(client.get(url(application, "answers")))
+    assert "<dd>Business</dd>" in html and "<dd>Website, Shop</dd>" in html
+    assert "<dd>Yes</dd>" in html
+
+
+def test_a_bad_date_answer_is_refused_at_its_input(editor, application):
+    team_fields = application.call.form_version
+    team_fields.fields = ALL_TYPES
+    team_fields.save()
+    before = state_of(application)
+    response = editor.post(
+        url(application, "answers"),
+        {"version": application.version, "answers-founded": "17.05.2020", "answers-staff": "x"},
+    )
+    assert response.status_code == 422
+    html = html_of(response)
+    assert 'id="id_answers-founded_error"' in html and 'id="id_answers-staff_error"' in html
     assert state_of(application) == before
