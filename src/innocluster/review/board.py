@@ -22,6 +22,7 @@ organisation. A member who belongs to no organisation cannot sign, so cannot sit
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -132,8 +133,9 @@ def _members(errors: list, members) -> list:
             FieldError("members", _("At most %(n)d members.") % {"n": MAX_MEMBERS}, "too_many")
         )
         return []
-    ids = [getattr(m, "pk", m) for m in members]
-    found = {str(u.pk): u for u in User.objects.filter(pk__in=[str(i) for i in ids])}
+    ids = [str(getattr(m, "pk", m)) for m in members]
+    valid = [i for i in ids if _is_uuid(i)]
+    found = {str(u.pk): u for u in User.objects.filter(pk__in=valid)} if valid else {}
     chosen, seen = [], set()
     for position, pk in enumerate(ids):
         user = found.get(str(pk))
@@ -162,6 +164,14 @@ def _members(errors: list, members) -> list:
             seen.add(user.pk)
             chosen.append(user)
     return chosen
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def agenda_budget(call) -> Decimal:
