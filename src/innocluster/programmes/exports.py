@@ -30,6 +30,7 @@ from .choices import ApplicationState, MemberRole
 from .models import Application, BudgetLine, Call, ConsortiumMember
 
 CHUNK_SIZE = 500
+KOPECK = Decimal("0.01")
 CSV_DELIMITER = ";"  # what spreadsheets in the Russian locale split on
 BOM = "\ufeff"  # tells Excel the file is UTF-8
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -163,12 +164,17 @@ def rows(queryset, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
                 "lead_inn": application.lead.inn or "",
                 "partners": "; ".join(partners.get(pk, [])),
                 "priority_area": application.priority_area,
-                "grant_rub": sums.get("grant") or Decimal("0.00"),
-                "cofinancing_rub": sums.get("cofinancing") or Decimal("0.00"),
+                "grant_rub": _rub(sums.get("grant")),
+                "cofinancing_rub": _rub(sums.get("cofinancing")),
                 "submitted_at": submitted,
                 "score": score,
                 "rank": rank,
             }
+
+
+def _rub(value) -> Decimal:
+    """Roubles with kopecks (SQLite's sums lose the column's scale)."""
+    return Decimal(value or 0).quantize(KOPECK)
 
 
 def _cell(value):

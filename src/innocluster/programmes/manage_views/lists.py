@@ -22,7 +22,8 @@ from .. import bulk, exports
 from ..choices import ApplicationState, MemberRole
 from ..filters import ApplicationFilter, money_subquery, score_subquery
 from ..models import Application, ConsortiumMember
-from .common import PAGE_SIZE, TEMPLATES, fund_staff_only
+from . import common
+from .common import TEMPLATES, fund_staff_only
 from .forms import ApplicationFilterForm, BulkForm
 
 
@@ -35,7 +36,7 @@ def parse_filter(params, form) -> ApplicationFilter | None:
         return None
 
 
-def page_of(application_filter: ApplicationFilter, page_number, per_page: int = PAGE_SIZE):
+def page_of(application_filter: ApplicationFilter, page_number, per_page: int):
     """One page of the filtered list with what a row shows, in a fixed number of queries: the
     count, the page's ids, its rows (lead, call, requested grant and score in one statement)
     and the partners."""
@@ -93,7 +94,7 @@ def _list(request, form, application_filter, bulk_form, status=200):
     query = urlencode(application_filter.as_params())
     counts = state_counts(application_filter)
     context.update(
-        page_obj=page_of(application_filter, request.GET.get("page")),
+        page_obj=page_of(application_filter, request.GET.get("page"), common.PAGE_SIZE),
         states=_state_links(application_filter, counts),
         total=sum(counts.values()),
         filter_query=query,
