@@ -326,3 +326,12 @@ def test_the_fund_reads_the_application_and_finds_the_back_office(client, applic
     assert 'data-action="submit"' not in html
     html = html_of(client.get(url(application, "details")))
     assert 'data-read-only="true"' in html and 'name="title"' not in html
+
+
+def test_the_fund_is_not_offered_to_apply(client, team):
+    client.force_login(FundOperatorFactory())
+    english(client)
+    html = html_of(client.get(f"/calls/{team.call.code}/"))
+    assert 'class="apply"' not in html
+    html = html_of(client.get("/applications/"))
+    assert 'href="/manage/applications/"' in html

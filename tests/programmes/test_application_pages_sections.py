@@ -546,3 +546,28 @@ def test_a_bad_date_answer_is_refused_at_its_input(editor, application):
     html = html_of(response)
     assert 'id="id_answers-founded_error"' in html and 'id="id_answers-staff_error"' in html
     assert state_of(application) == before
+
+
+@pytest.mark.parametrize(
+    "section",
+    ["details", "answers", "budget", "milestones", "kpi", "attachments", "consortium/invite"],
+)
+def test_malformed_input_is_refused_never_a_500(editor, application, section):
+    before = state_of(application)
+    junk = "\x00junk"
+    data = {
+        "version": junk,
+        "rows": "99999999999",
+        "title": junk,
+        "inn": junk,
+        "required_document": junk,
+        "answers-trl": junk,
+        "answers-market": junk,
+        "budget-0-category": junk,
+        "budget-0-year": junk,
+        "milestones-0-due_on": junk,
+        "kpi-jobs": junk,
+    }
+    response = editor.post(url(application, section), data)
+    assert 400 <= response.status_code < 500, response.status_code
+    assert state_of(application) == before

@@ -223,6 +223,8 @@ def apply_context(request, call, *, form=None) -> dict:
         )
         return context
     organisations = lead_candidates(user, call)
+    if not organisations and user.is_fund_staff:
+        return {"call": call, "open": False}  # the Fund runs the call; it does not apply
     if not organisations:
         context["reason"] = "no_organisation"
         context["acts_for_any"] = bool(acting_organisation_ids(user))
