@@ -229,7 +229,7 @@ def test_declining_for_another_reason_needs_a_comment(client, application):
 def test_declaring_a_conflict_withdraws_the_expert(client, application):
     mine = assign(application)
     response = post(
-        client, mine.expert.user, url(mine, "conflict/"), {"reason": "Бывший работодатель"}
+        client, mine.expert.user, url(mine, "conflict/"), {"conflict-reason": "Бывший работодатель"}
     )
     assert response.status_code == 302
     mine.refresh_from_db()

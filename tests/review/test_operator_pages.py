@@ -159,7 +159,8 @@ def test_the_ranking_shows_both_funding_lines(client):
     assert in_order.index(setup.middle.number) < in_order.index(setup.low.number)
     assert in_order.count("status-approved") == 1  # only the best above the line
     assert optimal.count("status-approved") == 2  # the best and the low one
-    assert "3000000" in in_order.replace(".00", "") and "5000000" in optimal.replace(".00", "")
+    used = "<dt>Used by the applications above the line</dt><dd>%s RUB</dd>"
+    assert used % "3,000,000" in in_order and used % "5,000,000" in optimal
 
 
 def test_convening_the_board_from_the_ranking(client):

@@ -59,8 +59,11 @@ def staff_call(user, code: str):
     """The call for the Fund's operators; None for anyone else (404) or an unknown code."""
     from innocluster.programmes.models import Call
     from innocluster.programmes.permissions import is_fund_staff
+    from innocluster.programmes.selectors import CODE_RE
 
-    if not is_fund_staff(user) or not isinstance(code, str) or len(code) > 64:
+    # Anything that cannot be a code is as absent as a wrong one (a NUL would make PostgreSQL
+    # refuse the query).
+    if not is_fund_staff(user) or not isinstance(code, str) or not CODE_RE.match(code):
         return None
     return Call.objects.filter(code=code).first()
 

@@ -133,7 +133,7 @@ def _detail(request, assignment, *, status=200, posted=None, errors=None, messag
             "may_answer": assignment.status == AssignmentStatus.ASSIGNED,
             "others": others,
             "decline_form": forms.get("decline_form") or DeclineForm(),
-            "conflict_form": forms.get("conflict_form") or ConflictForm(),
+            "conflict_form": forms.get("conflict_form") or ConflictForm(prefix="conflict"),
         },
         status=status,
     )
@@ -198,7 +198,7 @@ def decline(request, assignment_id):
 def declare_conflict(request, assignment_id):
     """The expert declares a conflict of interest with the application (withdrawn from it)."""
     assignment = _assignment(request, assignment_id)
-    form = ConflictForm(request.POST)
+    form = ConflictForm(request.POST, prefix="conflict")
     if form.is_valid():
         try:
             services.declare_conflict(
