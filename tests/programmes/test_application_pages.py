@@ -105,6 +105,9 @@ def test_starting_an_application(client, team):
     assert response["Location"] == url(application)
     assert application.title == "Цифровой двойник" and application.state == "draft"
     assert application.created_by == team.editor
+    # The call's page now shows it beside the form.
+    html = html_of(client.get(f"/calls/{team.call.code}/"))
+    assert f'<li><a href="{url(application)}">Цифровой двойник</a>' in html
 
 
 def test_starting_without_a_title_is_refused_at_the_field(client, team):

@@ -229,6 +229,14 @@ def apply_context(request, call, *, form=None) -> dict:
         context["reason"] = "no_organisation"
         context["acts_for_any"] = bool(acting_organisation_ids(user))
         return context
+    context["existing"] = list(
+        Application.objects.filter(
+            call=call,
+            pk__in=ConsortiumMember.objects.filter(
+                organisation_id__in=acting_organisation_ids(user, roles=OrgRole.values)
+            ).values("application_id"),
+        ).order_by("-created_at")[:20]
+    )
     form = form or StartForm(organisations=organisations)
     decorate(form)
     context["form"] = form
