@@ -289,3 +289,19 @@ def test_the_list_keeps_its_queries_bounded(
         response = client.get("/projects/")
     assert response.status_code == 200
     assert response.content.decode().count('<th scope="row">') == 4
+
+
+def test_the_admin_pages_render_read_only(client, team, project):
+    from tests.accounts.factories import AdministratorFactory
+
+    admin = AdministratorFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    submitted_report(team, project, milestones(project)[0])
+    for url in (
+        "/django-admin/projects/project/",
+        f"/django-admin/projects/project/{project.pk}/change/",
+        "/django-admin/projects/milestonereport/",
+        f"/django-admin/projects/milestonereport/{project.reports.get().pk}/change/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/django-admin/projects/project/add/").status_code == 403
