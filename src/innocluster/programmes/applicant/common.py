@@ -173,7 +173,8 @@ class Refusal:
             form, name = target
             if name is not None and name not in form.fields:
                 name = None
-            form.add_error(name, str(item.message))
+            if str(item.message) not in form.errors.get(name or "__all__", []):
+                form.add_error(name, str(item.message))
 
     def __bool__(self) -> bool:
         return bool(self.messages or self.stale)

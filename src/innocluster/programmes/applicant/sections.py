@@ -29,6 +29,7 @@ from ..forms import (
 )
 from ..selectors import AREA_LABELS, lang, money, share
 from .common import (
+    INDEXED,
     Refusal,
     application_for,
     decorate,
@@ -346,11 +347,11 @@ def kpi(request, application_id):
             items, names = form.targets()
 
             def resolve(field):
-                target = indexed_resolver([form] * len(names))(field)
-                if target is None:
-                    return form, None
-                index = int(field.split("[", 1)[1].split("]", 1)[0])
-                return form, names[index]
+                # kpi[i].target names the i-th indicator sent: its input on the page.
+                match = INDEXED.match(field)
+                if match and int(match["index"]) < len(names):
+                    return form, names[int(match["index"])]
+                return form, None
 
             try:
                 services.save_kpi_targets(
