@@ -244,3 +244,41 @@ def test_unknown_sessions_and_items_are_404(client):
         {"outcome": "approved"},
     )  # fmt: skip
     assert response.status_code == 404
+
+
+BAD_BODIES = [
+    "not json",
+    "[]",
+    '{"held_on": 5, "members": "x"}',
+    '{"vote": null, "outcome": ["a"], "grant_rub": "1e999"}',
+    '{"reasons": "\\u0000", "outcome": "rejected", "grant_rub": -1}',
+    '{"scores": {"novelty": "\\u0000"}, "comments": {"\\u0000": 1}}',
+    '{"held_on": "2026-02-30", "members": ["' + "a" * 40 + '"]}',
+]
+
+
+@pytest.mark.parametrize("raw", BAD_BODIES)
+def test_no_input_gives_a_server_error(client, raw):
+    setup = board_setup()
+    session = create_session(
+        setup.call, held_on=datetime.date(2026, 12, 10), members=setup.members, actor=setup.operator
+    )
+    item = session.decisions.first()
+    mine = assign(application_in_review(setup.call))
+    reviews = Review.objects.count()
+    targets = [
+        (setup.operator, "post", f"{API}/calls/{setup.call.code}/board-sessions"),
+        (setup.members[0], "post", f"{API}/board-sessions/{session.pk}/items/{item.pk}/vote"),
+        (setup.operator, "post", f"{API}/board-sessions/{session.pk}/items/{item.pk}/decision"),
+        (mine.expert.user, "put", f"{API}/assignments/{mine.pk}"),
+        (mine.expert.user, "post", f"{API}/assignments/{mine.pk}/decline"),
+    ]
+    for user, method, path in targets:
+        client.force_login(user)
+        response = getattr(client, method)(path, data=raw, content_type="application/json")
+        # Misspelt or unknown fields are refused too (extra fields are forbidden).
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+        assert response["Content-Type"] == "application/problem+json"
+    assert BoardVote.objects.count() == 0
+    assert Review.objects.count() == reviews
+    assert BoardSession.objects.count() == 1

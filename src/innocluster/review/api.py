@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema, Status
 
 from innocluster.api.auth import ANY_AUTH, caller_user
 from innocluster.api.schemas import Problem
-from innocluster.core.errors import NotFound, NotPermitted
+from innocluster.core.errors import FieldError, NotFound, NotPermitted, ValidationFailed
 
 from . import board, selectors, services
 from .choices import AssignmentStatus
@@ -43,6 +43,19 @@ def _person(request):
             _("A person signs in to do this; an API token cannot."), code="person_only"
         )
     return user
+
+
+def _json_object(request) -> None:
+    """Every field of a review is optional, so an unreadable body must not pass for an empty
+    draft: refuse anything but a JSON object."""
+    import json
+
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ValidationFailed([FieldError("body", _("Send a JSON object."), "invalid_json")])
 
 
 def assignment_out(a) -> dict:
@@ -123,6 +136,7 @@ def get_assignment(request, assignment_id: str):
     ),
 )
 def put_review(request, assignment_id: str, payload: ReviewIn):
+    _json_object(request)
     assignment = _own(request, assignment_id)
     save_review(
         assignment,

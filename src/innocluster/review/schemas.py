@@ -9,6 +9,7 @@ from typing import Any
 
 from ninja import Field as NinjaField
 from ninja import Schema
+from pydantic import ConfigDict
 
 from innocluster.core.text import CleanStr
 
@@ -40,6 +41,8 @@ class AssignmentOut(Schema):
 
 
 class ReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not ignored
+
     scores: dict[str, Any] = NinjaField(
         default_factory=dict, description="criterion code -> whole number on its scale"
     )
@@ -50,6 +53,8 @@ class ReviewIn(Schema):
 
 
 class DeclineIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not ignored
+
     reason: CleanStr = NinjaField(..., max_length=16, description="conflict, capacity or other")
     comment: CleanStr = NinjaField("", max_length=500, description="required for other")
 
@@ -81,16 +86,22 @@ class RankingOut(Schema):
 
 
 class SessionIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not ignored
+
     held_on: CleanStr = NinjaField(..., max_length=10, description="YYYY-MM-DD")
     members: list[CleanStr] = NinjaField(..., max_length=50, description="board members' ids")
     optimal: bool = NinjaField(False, description="suggest the optimal funding line")
 
 
 class VoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not ignored
+
     vote: CleanStr = NinjaField(..., max_length=16, description="for, against or abstain")
 
 
 class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not ignored
+
     outcome: CleanStr = NinjaField(..., max_length=16, description="approved, rejected, waitlisted")
     grant_rub: Decimal | None = NinjaField(
         None, max_digits=18, decimal_places=2, description="the grant awarded (approved)"
