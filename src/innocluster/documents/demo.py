@@ -106,7 +106,7 @@ class DocumentsDemoResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class _Signatories:
+class DemoSignatories:
     """The demo plays each signatory: a key of their own, made here, with a platform
     certificate, kept in memory for this run only."""
 
@@ -140,7 +140,7 @@ class _Signatories:
         sign_enhanced(document, user, cms_der, version_sha256=document.current_version.sha256)
 
 
-def _signatory(organisation: Organisation) -> User:
+def demo_signatory(organisation: Organisation) -> User:
     """The organisation's signatory: the one it has, or a demo person (who cannot sign in)."""
     role = (
         OrganisationRole.objects.filter(organisation=organisation, role=OrgRole.SIGNATORY)
@@ -181,7 +181,7 @@ def _agreement(org, operator, director, signatories) -> bool:
     """The organisation's agreement, signed by both; False when it already has one."""
     if agreements_of(org).exists():
         return False
-    signer = _signatory(org)
+    signer = demo_signatory(org)
     with transaction.atomic():
         document = create_accession_agreement(org, operator)
         signatories.sign(document, signer, org)
@@ -196,7 +196,7 @@ def _letter(spec, orgs, operator, director, signatories) -> bool:
         return False
     fund = fund_organisation()
     org = orgs[slot % len(orgs)]
-    signer = _signatory(org)
+    signer = demo_signatory(org)
     if direction == "out":
         sender, actor, recipient = fund, operator, org
     else:
@@ -262,7 +262,7 @@ def run(
             organisation=special[0], user=member_user, role=OrgRole.SIGNATORY
         )
     orgs = _members(list(special), agreements)
-    signatories = _Signatories()
+    signatories = DemoSignatories()
     for org in orgs:
         result.agreements += _agreement(org, operator, director, signatories)
     result.timings["agreements"] = time.perf_counter() - began

@@ -814,6 +814,12 @@ def run(
         from innocluster.navigator import demo as navigator_demo
 
         navigator_demo.run(accounts["member"], member)
+        # Joint projects: calls in every phase, applications at every stage, reviews, the
+        # board, projects (a demo of 100 organisations or more gets the extras).
+        from innocluster.programmes import demo as programmes_demo
+
+        joint = programmes_demo.run(accounts, member, full=(done.first() or 0) >= 100)
+        result.timings["joint_projects"] = joint.seconds
     result.total_demo_organisations = (
         NumberSequence.objects.filter(name=DEMO_COUNTER).values_list("value", flat=True).first()
         or 0

@@ -1,0 +1,831 @@
+"""Demo data of joint projects: a programme with calls in every phase, applications at every
+stage of their workflow, an expert pool with submitted reviews, a board session with signed
+minutes, and projects in implementation, implemented and terminated, with reported KPIs.
+``registry.demo.run`` calls :func:`run` after the documents' demo.
+
+Everything goes through the real services (``programmes.calls``, ``programmes.services``,
+``review``, ``projects.services``) as the people involved would do it: the Fund's operator
+configures calls, screens, assigns and records decisions; each lead's signatory drafts, submits
+and signs; each partner's signatory signs its consent; experts score; board members vote and
+sign the minutes; the Fund's director countersigns agreements and acts. The demo plays the
+signatories with keys of their own and platform certificates (``documents.demo``), so every
+document is really signed and verifies.
+
+Time. The services check the server's clock (a submission only while the call is open, a
+milestone due in the future), so a closed call is created open, its applications are
+submitted, and then its dates (published, opens, deadline) are moved into the past with
+``queryset.update()``, as are the applications' ``submitted_at`` and ``decided_at`` once they
+are decided, so the history and the "days to decision" KPI read plausibly. Nothing else is
+written directly: every state comes from a service.
+
+What it makes (``full``: the extras of a demo of 100 organisations or more):
+
+- a draft call (not published), an upcoming one, an open one (the demo member's own draft,
+  partly filled in, and its submitted application; ``full``: another submitted one);
+- a closed call, long decided: implemented projects (every report accepted and paid, KPI
+  values reported), a project in implementation (its first report accepted and paid), an
+  agreement signed by the lead and waiting for the Fund, a terminated project, an approved
+  application, a waitlisted one and one rejected by the board (``full``: a second implemented
+  project, one rejected at screening);
+- a closed call in progress: applications in screening, returned for revision (the demo
+  member's, with the reasons), in review with some reviews in (the demo expert's still to do),
+  and one reviewed and waiting for the board (``full``: another in review).
+
+About 35 PDF documents (45 with ``full``); each takes 0.5-1 s to render and sign.
+
+Idempotent: a call whose code exists is left alone, so a second run makes nothing new. A run
+stopped half-way leaves its last call incomplete (a fresh database makes it whole again).
+Signing's effects (a consent confirming its partner, a signed agreement starting the project)
+run after the signing transaction commits, so the demo must run outside a transaction: inside
+one (e.g. the registry's tests) :func:`run` does nothing and says why.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from innocluster.accounts.models import User
+from innocluster.registry.choices import MembershipStatus, OrgRole, SmeCategory
+from innocluster.registry.models import Organisation, OrganisationRole
+
+from .models import Application, Call, Programme
+
+PROGRAMME_CODE = "joint-projects"
+FORM_CODE = "joint-project-application"
+EMAIL_DOMAIN = "demo.innocluster.local"
+SEED = 20261127
+SME = (SmeCategory.MICRO, SmeCategory.SMALL, SmeCategory.MEDIUM)
+ZERO = Decimal(0)
+
+FORM_FIELDS = [
+    {"name": "summary", "type": "textarea", "required": True, "max_length": 3000,
+     "label": {"ru": "Краткое описание проекта", "en": "Project summary"}},
+    {"name": "novelty", "type": "textarea", "required": True, "max_length": 3000,
+     "label": {"ru": "Научно-техническая новизна", "en": "Scientific and technical novelty"}},
+    {"name": "trl", "type": "number", "required": True, "min": 1, "max": 9,
+     "label": {"ru": "Уровень готовности технологии (TRL)", "en": "Technology readiness level (TRL)"}},
+    {"name": "market", "type": "choice", "required": True,
+     "label": {"ru": "Основной рынок", "en": "Main market"},
+     "choices": [{"code": "b2b", "label": {"ru": "Бизнес", "en": "Business"}},
+                 {"code": "b2g", "label": {"ru": "Государство и город", "en": "Government and city"}},
+                 {"code": "b2c", "label": {"ru": "Граждане", "en": "Consumers"}}]},
+    {"name": "ip_owned", "type": "boolean", "required": False,
+     "label": {"ru": "Права на результаты принадлежат консорциуму",
+               "en": "The consortium owns the rights to the results"}},
+]  # fmt: skip
+
+CRITERIA = [
+    {"code": "novelty", "name_ru": "Новизна и технический уровень", "name_en": "Novelty and technical level",
+     "weight": "3", "scale_min": 0, "scale_max": 10},
+    {"code": "feasibility", "name_ru": "Реализуемость плана", "name_en": "Feasibility of the plan",
+     "weight": "2", "scale_min": 0, "scale_max": 10},
+    {"code": "team", "name_ru": "Компетенции консорциума", "name_en": "The consortium's competence",
+     "weight": "2", "scale_min": 0, "scale_max": 10},
+    {"code": "market", "name_ru": "Рыночный потенциал", "name_en": "Market potential",
+     "weight": "2", "scale_min": 0, "scale_max": 10},
+    {"code": "budget", "name_ru": "Обоснованность бюджета", "name_en": "Soundness of the budget",
+     "weight": "1", "scale_min": 0, "scale_max": 10},
+]  # fmt: skip
+
+REQUIRED_DOCUMENTS = [
+    {"code": "charter", "name_ru": "Устав ведущей организации", "name_en": "The lead's charter"},
+    {"code": "financials", "name_ru": "Бухгалтерская отчетность за последний год",
+     "name_en": "Financial statements for the last year"},
+]  # fmt: skip
+
+# Calls: code, phase, days from now (published, opens, deadline) as they end up, titles, areas,
+# budget and maximum grant (mln RUB).
+CALLS = {
+    "closed_done": ("jp-digital-health", (-345, -330, -290),
+                    "Совместные проекты в цифровом здравоохранении",
+                    "Joint projects in digital health", ["ict", "medicine", "biotech"], 150, 30),
+    "closed_review": ("jp-smart-city", (-90, -75, -30), "Технологии умного города",
+                      "Smart city technologies", ["ict", "transport", "construction", "energy"], 120, 25),
+    "open": ("jp-industry", (-20, -14, 30), "Индустрия 4.0: цифровое производство",
+             "Industry 4.0: digital manufacturing", ["manufacturing", "ict", "materials"], 100, 20),
+    "upcoming": ("jp-new-materials", (-3, 45, 105), "Новые материалы и аддитивные технологии",
+                 "New materials and additive technologies", ["materials", "manufacturing"], 80, 15),
+    "draft": ("jp-green-tech", (None, 120, 180), "Зеленые технологии для города",
+              "Green technologies for the city", ["environment", "energy"], 90, 20),
+}  # fmt: skip
+
+# Applications: (call, fate, title, area, grant mln RUB, quality 0..1, the member's own?, full only)
+APPLICATIONS = [
+    ("closed_done", "completed", "Платформа телемедицинского мониторинга пациентов с хроническими заболеваниями", "medicine", 24, 0.92, True, False),
+    ("closed_done", "completed", "Цифровой двойник операционного блока городской больницы", "ict", 18, 0.86, False, True),
+    ("closed_done", "in_implementation", "Экспресс-тест для выявления сепсиса на микрофлюидном чипе", "biotech", 27, 0.84, False, False),
+    ("closed_done", "agreement", "Система поддержки врачебных решений для рентгенологии", "ict", 15, 0.8, False, False),
+    ("closed_done", "terminated", "Мобильная лаборатория генетического скрининга", "biotech", 21, 0.76, False, False),
+    ("closed_done", "approved", "Платформа обезличенных медицинских данных для обучения моделей ИИ", "ict", 12, 0.72, False, False),
+    ("closed_done", "waitlisted", "Носимый кардиомонитор с облачной аналитикой", "medicine", 19, 0.6, False, False),
+    ("closed_done", "rejected", "Голосовой помощник записи к врачу", "ict", 8, 0.38, False, False),
+    ("closed_done", "screening_rejected", "Реабилитационный экзоскелет для домашнего использования", "medicine", 29, 0.5, False, True),
+    ("closed_review", "in_review", "Адаптивное управление светофорами на основе компьютерного зрения", "transport", 20, 0.7, False, False),
+    ("closed_review", "in_review", "Умные остановки общественного транспорта", "ict", 9, 0.62, False, True),
+    ("closed_review", "revision_requested", "Цифровая платформа мониторинга энергопотребления зданий", "energy", 14, 0.7, True, False),
+    ("closed_review", "screening", "Беспроводные датчики состояния мостовых конструкций", "construction", 17, 0.7, False, False),
+    ("closed_review", "board", "Прогнозирование пассажиропотока метро по данным валидаторов", "transport", 22, 0.78, False, False),
+    ("open", "submitted", "Роботизированная ячейка контроля качества сварных швов", "manufacturing", 16, 0.7, True, False),
+    ("open", "submitted", "Аддитивное производство деталей из титановых сплавов", "materials", 19, 0.7, False, True),
+    ("open", "draft", "Предиктивное обслуживание станков с ЧПУ по данным вибродиагностики", "manufacturing", 11, 0.7, True, False),
+]  # fmt: skip
+
+SUMMARIES = {
+    "medicine": ("Консорциум создает и выводит на рынок решение для городских клиник: {t}. "
+                 "Пилотное внедрение пройдет в двух стационарах Москвы.", "Клинически значимая точность, "
+                 "подтвержденная на отечественных данных; собственные алгоритмы обработки сигналов."),
+    "biotech": ("Проект объединяет лабораторию университета и производственную компанию: {t}. "
+                "Результат: зарегистрированное медицинское изделие.", "Отечественная технология "
+                "вместо импортных реагентов; время анализа сокращается в четыре раза."),
+    "ict": ("Консорциум разрабатывает программную платформу: {t}. Платформа разворачивается в "
+            "отечественном облаке и включается в реестр российского ПО.", "Собственные модели "
+            "машинного обучения, обученные на обезличенных данных партнеров."),
+    "transport": ("Решение для городского транспорта: {t}. Испытания пройдут на городской "
+                  "испытательной площадке.", "Компьютерное зрение и прогнозные модели в реальном времени."),
+    "energy": ("Проект снижает энергопотребление городских зданий: {t}.", "Интеллектуальные "
+               "счетчики и предиктивная аналитика потребления."),
+    "construction": ("Цифровой мониторинг инфраструктуры: {t}.", "Энергонезависимые датчики и "
+                     "модели остаточного ресурса конструкций."),
+    "manufacturing": ("Цифровизация производства у членов кластера: {t}.", "Отечественные "
+                      "промышленные контроллеры и алгоритмы анализа данных."),
+    "materials": ("Новые материалы для промышленности: {t}.", "Собственная технология "
+                  "порошковой металлургии и контроль качества."),
+}  # fmt: skip
+
+MILESTONES = [
+    ("Разработка и лабораторные испытания прототипа",
+     "Прототип, программа и протоколы лабораторных испытаний"),
+    ("Пилотное внедрение у заказчика", "Акт пилотного внедрения, отчет об испытаниях"),
+    ("Вывод продукта на рынок", "Сертификаты, первые договоры поставки, отчет о продажах"),
+]  # fmt: skip
+
+# Shares of the grant by cost category (the budget's lines, split over two years).
+COSTS = [("salaries", "0.45"), ("equipment", "0.25"), ("materials", "0.1"), ("testing", "0.1"),
+         ("subcontracts", "0.1")]  # fmt: skip
+
+EXPERTS = [
+    # (e-mail local part or None for the demo expert, full name, areas, keywords)
+    (None, "", ["ict", "medicine", "transport"], ["машинное обучение", "телемедицина", "цифровой двойник"]),
+    ("expert-pool-1", "Воронцова Анна Игоревна", ["ict", "fintech", "biotech"], ["большие данные", "облачные платформы"]),
+    ("expert-pool-2", "Гусев Павел Андреевич", ["medicine", "biotech"], ["диагностика", "медицинские изделия"]),
+    ("expert-pool-3", "Лебедева Ольга Николаевна", ["transport", "construction", "ict", "energy"], ["компьютерное зрение", "умный город"]),
+    ("expert-pool-4", "Морозов Дмитрий Сергеевич", ["energy", "environment", "construction"], ["энергоэффективность", "датчики"]),
+    ("expert-pool-5", "Соколова Екатерина Павловна", ["biotech", "medicine", "materials"], ["микрофлюидика", "генетика"]),
+    ("expert-pool-6", "Федоров Игорь Владимирович", ["manufacturing", "materials", "energy", "transport", "construction"], ["робототехника", "аддитивные технологии"]),
+]  # fmt: skip
+
+BOARD = [("board-2", "Кузнецов Алексей Михайлович"), ("board-3", "Павлова Наталья Юрьевна")]
+
+COMMENTS = {
+    "high": ["Сильная сторона заявки; подход обоснован и подтвержден результатами.",
+             "Команда имеет релевантный опыт и действующих заказчиков."],
+    "mid": ["Уровень достаточный, но требуются уточнения по плану работ.",
+            "Риски указаны, меры по их снижению описаны частично."],
+    "low": ["Обоснование слабое; нет подтверждения спроса.",
+            "Смета завышена относительно объема работ."],
+}  # fmt: skip
+
+REASONS = {
+    "revision": "Не приложена бухгалтерская отчетность партнера за последний год; смета на "
+                "оборудование не подтверждена коммерческими предложениями. Доработайте и подайте снова.",
+    "screening_reject": "Ведущая организация не подтвердила наличие собственного софинансирования: "
+                        "заявка не соответствует формальным требованиям отбора.",
+    "board_reject": "Низкая оценка экспертов (ниже проходного балла): рыночный потенциал не "
+                    "подтвержден, аналогичные решения уже доступны у городских заказчиков.",
+    "waitlist": "Проект рекомендован к поддержке во вторую очередь: средства отбора распределены "
+                "между проектами с более высокой оценкой; будет профинансирован при их высвобождении.",
+    "terminate": "Консорциум не представил отчет по первому этапу в установленный срок и "
+                 "сообщил о выходе ключевого партнера из проекта; соглашение расторгнуто.",
+}  # fmt: skip
+
+
+@dataclass
+class JointProjectsDemoResult:
+    """What one run made."""
+
+    calls: int = 0
+    applications: int = 0
+    seconds: float = 0.0
+    skipped: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _rub(mln) -> Decimal:
+    return (Decimal(str(mln)) * 1_000_000).quantize(Decimal("0.01"))
+
+
+def _at(now, days) -> datetime.datetime:
+    return now + datetime.timedelta(days=days)
+
+
+class _Demo:
+    """One run: the people, the pools of organisations and the signatories' keys."""
+
+    def __init__(self, accounts: dict, member_org: Organisation, full: bool):
+        from innocluster.documents.demo import DemoSignatories
+        from innocluster.documents.fund import add_fund_signatory, fund_organisation
+
+        self.operator = accounts["fund_operator"]
+        self.director = accounts["fund_director"]
+        self.member_user = accounts["member"]
+        self.expert_user = accounts["expert"]
+        self.board_user = accounts["board_member"]
+        self.member_org = member_org
+        self.full = full
+        self.fund = fund_organisation()
+        add_fund_signatory(self.director)
+        # The demo member user signs for their company in the browser too.
+        OrganisationRole.objects.get_or_create(
+            organisation=member_org, user=self.member_user, role=OrgRole.SIGNATORY
+        )
+        self.signatories = DemoSignatories()
+        self.rng = random.Random(SEED)
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        special = [member_org.pk, self.fund.pk]
+        admitted = (
+            Organisation.objects.filter(inn__isnull=False, member_number__isnull=False)
+            .exclude(pk__in=special)
+            .order_by("member_number")
+        )
+        self.leads = list(admitted.filter(status=MembershipStatus.MEMBER)[:40])
+        self.partners = list(
+            admitted.filter(
+                status__in=[MembershipStatus.MEMBER, MembershipStatus.PARTNER], sme_category__in=SME
+            )
+            .exclude(pk__in=[o.pk for o in self.leads[:20]])
+            .order_by("-member_number")[:40]
+        )
+        if not self.partners:  # a tiny registry: any admitted SME will do
+            self.partners = [o for o in self.leads if o.sme_category in SME] or self.leads
+        self.next_lead = 0
+        self.next_partner = 0
+
+    # people ----------------------------------------------------------------------------------
+
+    def signatory(self, organisation: Organisation) -> User:
+        from innocluster.documents.demo import demo_signatory
+
+        if organisation.pk == self.member_org.pk:
+            return self.member_user
+        return demo_signatory(organisation)
+
+    def sign(self, document, organisation: Organisation, user: User | None = None) -> None:
+        self.signatories.sign(document, user or self.signatory(organisation), organisation)
+
+    def _person(self, local: str, name: str, role: str) -> User:
+        email = f"{local}@{EMAIL_DOMAIN}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, full_name=name, platform_role=role)
+            user.set_unusable_password()
+            user.save()
+        return user
+
+    def experts(self) -> None:
+        """The demo expert and six more, with competences across the areas."""
+        from innocluster.review.models import Expert
+        from innocluster.review.services import create_expert
+
+        for local, name, areas, keywords in EXPERTS:
+            user = self.expert_user if local is None else self._person(local, name, "expert")
+            if not Expert.objects.filter(user=user).exists():
+                create_expert(user, areas=areas, keywords=keywords, actor=self.operator)
+
+    def board(self) -> list[User]:
+        """The demo board member and two more; each signs the minutes for the Fund."""
+        members = [self.board_user] + [self._person(e, n, "board_member") for e, n in BOARD]
+        for user in members:
+            OrganisationRole.objects.get_or_create(
+                organisation=self.fund, user=user, role=OrgRole.VIEWER
+            )
+        return members
+
+    def consortium(self, own: bool) -> tuple[Organisation, list[Organisation]]:
+        """The lead (the demo member's company when ``own``) and one or two partners, at least
+        one of them an SME (the calls' rule)."""
+        if own:
+            lead = self.member_org
+        else:
+            lead = self.leads[self.next_lead % len(self.leads)]
+            self.next_lead += 1
+        count = 2 if self.rng.random() < 0.35 else 1
+        partners: list[Organisation] = []
+        while len(partners) < count:
+            candidate = self.partners[self.next_partner % len(self.partners)]
+            self.next_partner += 1
+            if candidate.pk != lead.pk and candidate not in partners:
+                partners.append(candidate)
+            if self.next_partner > 10_000:
+                break
+        return lead, partners
+
+    # calls -------------------------------------------------------------------------------------
+
+    def programme(self):
+        from . import calls
+
+        programme = Programme.objects.filter(code=PROGRAMME_CODE).first()
+        if programme is None:
+            programme = calls.create_programme(
+                actor=self.operator,
+                code=PROGRAMME_CODE,
+                name_ru="Гранты на совместные проекты участников кластера",
+                name_en="Grants for joint projects of cluster members",
+                description_ru="Фонд поддерживает совместные проекты консорциумов участников "
+                "кластера в приоритетных направлениях: от прототипа до выхода на рынок.",
+                description_en="The Fund supports joint projects of consortia of cluster "
+                "members in the priority areas, from the prototype to the market.",
+            )
+        from .models import ApplicationForm
+
+        form = ApplicationForm.objects.filter(code=FORM_CODE).first()
+        if form is None:
+            form, version = calls.create_form(
+                actor=self.operator,
+                code=FORM_CODE,
+                name="Заявка на совместный проект",
+                fields=FORM_FIELDS,
+            )
+        else:
+            version = form.versions.order_by("-number").first()
+        return programme, version
+
+    def call(self, key: str, programme, version) -> Call:
+        """The call, created (for a closed one: open now, its dates moved back later)."""
+        from . import calls
+
+        code, days, title_ru, title_en, areas, budget, max_grant = CALLS[key]
+        _published, opens, deadline = days
+        if key.startswith("closed"):
+            opens, deadline = -1, 40  # open while its applications are submitted
+        call = calls.create_call(
+            programme,
+            {
+                "code": code,
+                "title_ru": title_ru,
+                "title_en": title_en,
+                "description_ru": f"Отбор совместных проектов консорциумов участников кластера: "
+                f"{title_ru.lower()}. Консорциум из 2–4 организаций, не менее одного субъекта "
+                "МСП; софинансирование не менее 25 % бюджета проекта.",
+                "description_en": f"A call for joint projects of consortia of cluster members: "
+                f"{title_en.lower()}. Consortia of 2 to 4 organisations with at least one SME; "
+                "co-financing of at least 25 % of the project's budget.",
+                "opens_at": _at(self.now, opens),
+                "deadline": _at(self.now, deadline),
+                "budget_rub": _rub(budget),
+                "max_grant_rub": _rub(max_grant),
+                "priority_areas": areas,
+                "innovation_types": ["technological", "service"],
+                "min_members": 2,
+                "max_members": 4,
+                "min_sme_members": 1,
+                "lead_must_be_member": True,
+                "cofinancing_min_share": Decimal("0.25"),
+                "form_version": version,
+                "required_documents": REQUIRED_DOCUMENTS,
+                "reviewers_per_application": 3,
+                "disagreement_threshold": Decimal("25"),
+            },
+            actor=self.operator,
+        )
+        calls.set_criteria(call, CRITERIA, actor=self.operator)
+        if key != "draft":
+            call = calls.publish_call(call, actor=self.operator)
+        return call
+
+    def close(self, call: Call, key: str) -> None:
+        """Move a closed call's dates to where its history puts them."""
+        published, opens, deadline = CALLS[key][1]
+        Call.objects.filter(pk=call.pk).update(
+            published_at=_at(self.now, published),
+            opens_at=_at(self.now, opens),
+            deadline=_at(self.now, deadline),
+        )
+        call.refresh_from_db()
+
+    # applications ------------------------------------------------------------------------------
+
+    def application(self, call: Call, spec) -> Application:
+        """Draft, fill in and (unless a draft) submit one application; consents signed."""
+        from . import services
+
+        _key, fate, title, area, grant_mln, _quality, own, _full = spec
+        lead, partners = self.consortium(own)
+        signer = self.signatory(lead)
+        summary, novelty = SUMMARIES[area]
+        application = services.create_application(
+            call,
+            lead,
+            actor=signer,
+            title=title,
+            summary=summary.format(t=title.lower()),
+            priority_area=area,
+            innovation_type="technological" if self.rng.random() < 0.7 else "service",
+        )
+        answers = {
+            "summary": summary.format(t=title.lower()),
+            "novelty": novelty,
+            "trl": self.rng.randint(4, 7),
+            "market": self.rng.choice(["b2b", "b2g", "b2g", "b2c"]),
+            "ip_owned": True,
+        }
+        if fate == "draft":  # partly filled in: the details, some answers, a partner invited
+            answers = {"summary": answers["summary"], "trl": 4}
+            services.save_answers(
+                application, answers, actor=signer, expected_version=application.version
+            )
+            services.invite_partner(application, partners[0].inn, actor=signer)
+            return application
+        services.save_answers(
+            application, answers, actor=signer, expected_version=application.version
+        )
+        grant = _rub(grant_mln)
+        milestones = self._milestones(grant)
+        services.save_milestones(
+            application, milestones, actor=signer, expected_version=application.version
+        )
+        services.save_budget(
+            application,
+            self._budget(grant, milestones),
+            actor=signer,
+            expected_version=application.version,
+        )
+        services.save_kpi_targets(
+            application, self._targets(grant), actor=signer, expected_version=application.version
+        )
+        for code, name in (("charter", "Устав"), ("financials", "Бухгалтерская отчетность 2025")):
+            text = f"{name}: {lead.name_ru} (ИНН {lead.inn}). Демонстрационный документ.\n"
+            services.add_attachment(
+                application, code, f"{name}.txt", text.encode("utf-8"), actor=signer
+            )
+        for partner in partners:
+            member = services.invite_partner(application, partner.inn, actor=signer)
+            consent = services.send_consent(member, actor=signer)
+            self.sign(consent, partner)
+        application.refresh_from_db()
+        services.move(application, "submit", actor=signer)
+        self.sign_submission(application, lead)
+        return application
+
+    def sign_submission(self, application: Application, lead: Organisation) -> None:
+        """The lead's signatory signs the submission (its PDF and its JSON data)."""
+        from innocluster.documents.choices import IN_FLIGHT_STATUSES
+        from innocluster.documents.models import Document
+
+        from .services import APPLICATION_LINK, SUBMISSION_DOC_TYPE
+
+        documents = Document.objects.filter(
+            links__object_type=APPLICATION_LINK,
+            links__object_id=str(application.pk),
+            doc_type=SUBMISSION_DOC_TYPE,
+            status__in=list(IN_FLIGHT_STATUSES),
+        ).order_by("created_at")
+        for document in documents:
+            self.sign(document, lead)
+
+    def _milestones(self, grant: Decimal) -> list[dict]:
+        count = 3 if grant >= _rub(20) else 2
+        days = [75, 200, 330][:count]
+        shares = [Decimal("0.4"), Decimal("0.6")] if count == 2 else [Decimal("0.3")] * 2
+        tranches = [(grant * s).quantize(Decimal("1000")) for s in shares[: count - 1]]
+        tranches.append(grant - sum(tranches))
+        return [
+            {
+                "title": MILESTONES[i][0] if count == 3 or i == 0 else MILESTONES[2][0],
+                "deliverables": MILESTONES[i][1] if count == 3 or i == 0 else MILESTONES[2][1],
+                "due_on": (self.today + datetime.timedelta(days=days[i])).isoformat(),
+                "tranche_rub": str(tranches[i]),
+            }
+            for i in range(count)
+        ]
+
+    def _budget(self, grant: Decimal, milestones: list[dict]) -> list[dict]:
+        """The grant by category and year (this year and the last milestone's), with the
+        participants' co-financing at half the grant (a third of the budget)."""
+        years = sorted(
+            {self.today.year, datetime.date.fromisoformat(milestones[-1]["due_on"]).year}
+        )
+        lines, left_grant, left_cof = [], grant, grant / 2
+        cells = [(c, s, y) for c, s in COSTS for y in years]
+        for index, (category, share, year) in enumerate(cells):
+            last = index == len(cells) - 1
+            part = Decimal(share) / len(years)
+            g = left_grant if last else (grant * part).quantize(Decimal("1000"))
+            c = left_cof if last else (grant / 2 * part).quantize(Decimal("1000"))
+            left_grant -= g
+            left_cof -= c
+            lines.append(
+                {
+                    "category": category,
+                    "year": year,
+                    "grant_rub": str(g.quantize(Decimal("0.01"))),
+                    "cofinancing_rub": str(c.quantize(Decimal("0.01"))),
+                }  # fmt: skip
+            )
+        return lines
+
+    def _targets(self, grant: Decimal) -> list[dict]:
+        mln = grant / 1_000_000
+        return [
+            {"kpi": "jobs", "target": int(mln * Decimal("0.8")) + 4},
+            {"kpi": "revenue_rub", "target": str((grant * Decimal("2.5")).quantize(Decimal(1)))},
+            {"kpi": "taxes_rub", "target": str((grant * Decimal("0.45")).quantize(Decimal(1)))},
+            {"kpi": "patents", "target": 1 + int(mln) // 10},
+            {"kpi": "products", "target": 1 + int(mln) // 15},
+        ]
+
+    # review and the board ----------------------------------------------------------------------
+
+    def screen(self, application: Application, fate: str) -> None:
+        from .services import move
+
+        if fate == "submitted":
+            return
+        move(application, "start_screening", actor=self.operator)
+        if fate == "screening":
+            return
+        if fate == "revision_requested":
+            move(application, "request_revision", actor=self.operator, reason=REASONS["revision"])
+        elif fate == "screening_rejected":
+            move(application, "reject", actor=self.operator, reason=REASONS["screening_reject"])
+        else:
+            move(application, "pass_screening", actor=self.operator)
+
+    def review(self, application: Application, quality: float, leave: int = 0) -> None:
+        """The assigned experts score it; ``leave`` reviews stay to do (the demo expert's
+        first)."""
+        from innocluster.review.choices import AssignmentStatus
+        from innocluster.review.models import Assignment
+        from innocluster.review.scoring import save_review
+
+        assignments = list(
+            Assignment.objects.filter(application=application, status=AssignmentStatus.ASSIGNED)
+            .select_related("expert__user")
+            .order_by("assigned_at", "pk")
+        )
+        assignments.sort(key=lambda a: a.expert.user_id != self.expert_user.pk)
+        for assignment in assignments[leave:]:
+            scores, comments = {}, {}
+            for criterion in CRITERIA:
+                value = round(quality * 10 + self.rng.uniform(-1.2, 1.2))
+                scores[criterion["code"]] = max(0, min(10, value))
+                band = "high" if value >= 8 else "mid" if value >= 5 else "low"
+                comments[criterion["code"]] = self.rng.choice(COMMENTS[band])
+            comments[""] = (
+                "Рекомендую к поддержке." if quality >= 0.7 else "Поддержка возможна после доработки."
+                if quality >= 0.5 else "Не рекомендую к поддержке."
+            )  # fmt: skip
+            save_review(
+                assignment,
+                actor=assignment.expert.user,
+                scores=scores,
+                comments=comments,
+                submit=True,
+            )
+
+    def board_session(self, call: Call, fates: dict, held_on: datetime.date) -> None:
+        """The board decides on every application before it; the members sign the minutes."""
+        from innocluster.documents.models import Document
+        from innocluster.review.board import (
+            cast_vote,
+            close_session,
+            create_session,
+            record_decision,
+        )
+
+        members = self.board()
+        session = create_session(call, held_on=held_on, members=members, actor=self.operator)
+        for decision in session.decisions.select_related("application").order_by("position"):
+            fate = fates[decision.application_id]
+            outcome = {"rejected": "rejected", "waitlisted": "waitlisted"}.get(fate, "approved")
+            for index, member in enumerate(members):
+                vote = "for" if outcome == "approved" else "against"
+                if outcome == "waitlisted":
+                    vote = "for" if index == 0 else "abstain"
+                cast_vote(decision, member=member, vote=vote)
+            # The grant requested: the milestones' tranches add up to it.
+            grant = decision.requested_rub if outcome == "approved" else None
+            reasons = {"rejected": REASONS["board_reject"], "waitlisted": REASONS["waitlist"]}
+            record_decision(
+                decision,
+                outcome=outcome,
+                grant_rub=grant,
+                reasons=reasons.get(outcome, ""),
+                actor=self.operator,
+            )
+        session = close_session(session, actor=self.operator)
+        minutes = Document.objects.get(pk=session.minutes_document_id)
+        for member in members:
+            self.sign(minutes, self.fund, member)
+
+    # projects ----------------------------------------------------------------------------------
+
+    def project(self, application: Application, fate: str, number: int) -> None:
+        """From the approved application to the project's fate."""
+        from innocluster.documents.models import Document
+        from innocluster.documents.signing import countersign_as_fund
+        from innocluster.projects import services as projects
+        from innocluster.projects.models import Agreement
+
+        if fate == "approved":
+            return
+        project = projects.prepare_agreement(application, actor=self.operator)
+        agreement = Agreement.objects.get(project=project, kind="main")
+        document = Document.objects.get(pk=agreement.document_id)
+        self.sign(document, application.lead)
+        if fate == "agreement":  # signed by the lead, waiting for the Fund's director
+            return
+        countersign_as_fund(Document.objects.get(pk=document.pk), self.director)
+        project.refresh_from_db()
+        milestones = list(application.milestones.order_by("number"))
+        reported = {"completed": len(milestones), "in_implementation": 1, "terminated": 0}[fate]
+        for milestone in milestones[:reported]:
+            self.report(project, milestone, application, number)
+        if fate == "in_implementation":  # the next report is being written
+            projects.save_report(
+                project,
+                milestones[1],
+                actor=self.signatory(application.lead),
+                summary="Пилотное внедрение начато; отчет готовится.",
+                kpi_values={"jobs": "2"},
+                expected_version=0,
+            )
+        if fate == "terminated":
+            projects.terminate(project, actor=self.operator, reason=REASONS["terminate"])
+
+    def report(self, project, milestone, application: Application, number: int) -> None:
+        """The lead reports the milestone, the Fund accepts it (the act signed by the
+        director) and pays its tranche."""
+        from innocluster.documents.models import Document
+        from innocluster.documents.signing import countersign_as_fund
+        from innocluster.projects import services as projects
+        from innocluster.projects.models import Tranche
+
+        targets = {t.kpi: t.target for t in application.kpi_targets.all()}
+        final = milestone.number == application.milestones.count()
+        share = Decimal("0.7") if final else Decimal("0.4")
+        values = {
+            code: str((target * share).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+            for code, target in targets.items()
+        }
+        signer = self.signatory(application.lead)
+        report = projects.save_report(
+            project,
+            milestone,
+            actor=signer,
+            summary=f"{milestone.title}: выполнено. {milestone.deliverables}. Результаты "
+            "подтверждены документами, приложенными к отчету.",
+            kpi_values=values,
+            expected_version=0,
+        )
+        projects.submit_report(report, actor=signer)
+        act = projects.accept_report(report, actor=self.operator)
+        countersign_as_fund(Document.objects.get(pk=act.pk), self.director)
+        tranche = Tranche.objects.get(project=project, milestone=milestone)
+        projects.record_payment(
+            tranche,
+            actor=self.operator,
+            reference=f"ПП № {4100 + number * 10 + milestone.number}",
+        )
+
+    # whole calls -------------------------------------------------------------------------------
+
+    def specs(self, key: str) -> list:
+        return [s for s in APPLICATIONS if s[0] == key and (self.full or not s[7])]
+
+    def empty_call(self, key: str, programme, version) -> int:
+        """The draft and the upcoming call: no applications yet."""
+        self.call(key, programme, version)
+        return 0
+
+    def closed_done(self, key: str, programme, version) -> int:
+        """A closed call taken all the way: review, the board, projects."""
+        from innocluster.review.assignment import assign_automatically
+
+        call = self.call(key, programme, version)
+        made = [(self.application(call, spec), spec) for spec in self.specs(key)]
+        self.close(call, key)
+        for application, spec in made:
+            self.screen(application, spec[1])
+        assign_automatically(call, actor=self.operator)
+        deadline = call.deadline
+        for application, spec in made:
+            if spec[1] != "screening_rejected":
+                self.review(application, spec[5])
+                self._move(application, "send_to_board")
+        fates = {a.pk: spec[1] for a, spec in made}
+        decided = deadline + datetime.timedelta(days=55)
+        self.board_session(call, fates, timezone.localdate(decided))
+        for number, (application, spec) in enumerate(made, start=1):
+            if spec[1] not in ("rejected", "waitlisted", "screening_rejected"):
+                application.refresh_from_db()
+                self.project(application, spec[1], number)
+        self._history(made, deadline, decided)
+        return len(made)
+
+    def closed_review(self, key: str, programme, version) -> int:
+        """A closed call in progress: screening, revision, review, the board's agenda."""
+        from innocluster.review.assignment import assign_automatically
+
+        call = self.call(key, programme, version)
+        made = [(self.application(call, spec), spec) for spec in self.specs(key)]
+        self.close(call, key)
+        for application, spec in made:
+            self.screen(application, spec[1])
+        assign_automatically(call, actor=self.operator)
+        first_in_review = True
+        for application, spec in made:
+            if spec[1] == "in_review":
+                # Some reviews are in; the demo expert's is still to do on the first one.
+                self.review(application, spec[5], leave=2 if first_in_review else 1)
+                first_in_review = False
+            elif spec[1] == "board":
+                self.review(application, spec[5])
+                self._move(application, "send_to_board")
+        self._history(made, call.deadline, None)
+        return len(made)
+
+    def open_call(self, key: str, programme, version) -> int:
+        """The open call: the demo member's draft and submitted applications."""
+        call = self.call(key, programme, version)
+        for spec in self.specs(key):
+            self.application(call, spec)
+        return len(self.specs(key))
+
+    def _move(self, application: Application, action: str) -> None:
+        from .services import move
+
+        application.refresh_from_db()
+        move(application, action, actor=self.operator)
+
+    def _history(self, made, deadline, decided) -> None:
+        """Submissions a few days before the deadline; decisions when the board sat (a
+        rejection at screening a few weeks after the deadline)."""
+        for application, spec in made:
+            back = datetime.timedelta(days=self.rng.randint(1, 12), hours=self.rng.randint(0, 9))
+            changes = {"submitted_at": deadline - back}
+            application.refresh_from_db(fields=["decided_at"])
+            if application.decided_at is not None and decided is not None:
+                screened = spec[1] == "screening_rejected"
+                changes["decided_at"] = (
+                    deadline + datetime.timedelta(days=18) if screened else decided
+                )
+            Application.objects.filter(pk=application.pk).update(**changes)
+
+
+def run(accounts: dict, member_org: Organisation, *, full: bool = True) -> JointProjectsDemoResult:
+    """Make the joint-projects demo that is not there yet (see the module's docstring).
+
+    Args:
+        accounts: the demo users by role (``fund_operator``, ``fund_director``, ``member``,
+            ``expert``, ``board_member``).
+        member_org: the demo member user's company (it leads some applications).
+        full: the extras of a larger demo (a second implemented project, more applications).
+
+    Returns:
+        A ``JointProjectsDemoResult``: the calls and applications made now, the seconds taken,
+        or why nothing was done (inside a transaction).
+    """
+    result = JointProjectsDemoResult()
+    began = time.perf_counter()
+    if connection.in_atomic_block:
+        result.skipped = "inside a transaction: signing's effects run only after commit"
+        return result
+    demo = _Demo(accounts, member_org, full)
+    programme, version = demo.programme()
+    demo.experts()
+    steps = {
+        "draft": demo.empty_call,
+        "upcoming": demo.empty_call,
+        "open": demo.open_call,
+        "closed_done": demo.closed_done,
+        "closed_review": demo.closed_review,
+    }
+    for key, step in steps.items():
+        if Call.objects.filter(code=CALLS[key][0]).exists():
+            continue
+        step_began = time.perf_counter()
+        result.applications += step(key, programme, version)
+        result.calls += 1
+        result.timings[key] = time.perf_counter() - step_began
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def states_present() -> set[str]:
+    """The application states the demo's calls hold (for checks and tests)."""
+    codes = [spec[0] for spec in CALLS.values()]
+    return set(
+        Application.objects.filter(call__code__in=codes).values_list("state", flat=True).distinct()
+    )
+
+
+__all__ = ["CALLS", "JointProjectsDemoResult", "run", "states_present"]
