@@ -87,7 +87,14 @@ def test_bad_kpi_values_are_named(team, project):
             first,
             actor=team.editor,
             summary="Сделано",
-            kpi_values={"jobs": "-1", "revenue_rub": "много", "smiles": 3, "patents": True},
+            kpi_values={
+                "jobs": "-1",
+                "revenue_rub": "много",
+                "smiles": 3,
+                "patents": True,
+                "products": "1.5",
+                "taxes_rub": "10.005",
+            },
             expected_version=0,
         ),
     )
@@ -96,6 +103,8 @@ def test_bad_kpi_values_are_named(team, project):
         "kpi_values.revenue_rub": "not_a_number",
         "kpi_values.smiles": "unknown_kpi",
         "kpi_values.patents": "not_a_number",
+        "kpi_values.products": "not_whole",
+        "kpi_values.taxes_rub": "too_precise",
     }
     error = refused(
         project,

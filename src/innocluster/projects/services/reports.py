@@ -39,6 +39,8 @@ from .documents import ACT_TEMPLATE, PRINT_LANG, act_context, register_document_
 FILENAME_BAD = re.compile(r"[/\\\x00-\x1f\x7f]")
 SUMMARY_MAX = 10000
 KPI_CODES = set(KpiCode.values)
+# Indicators that count things: a report gives whole numbers of them.
+COUNTED_KPIS = {KpiCode.JOBS, KpiCode.PATENTS, KpiCode.PRODUCTS}
 
 
 def report_url(report: MilestoneReport) -> str:
@@ -90,7 +92,9 @@ def _kpi_values(kpi_values) -> tuple[dict, list[FieldError]]:
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         amount = _amount(errors, field, value)
-        if amount is not None:
+        if amount is not None and code in COUNTED_KPIS and amount != amount.to_integral_value():
+            errors.append(FieldError(field, _("Must be a whole number."), "not_whole"))
+        elif amount is not None:
             values[code] = amount
     return values, errors
 
