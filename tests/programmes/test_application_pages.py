@@ -338,3 +338,19 @@ def test_the_fund_is_not_offered_to_apply(client, team):
     assert 'class="apply"' not in html
     html = html_of(client.get("/applications/"))
     assert 'href="/manage/applications/"' in html
+
+
+def test_the_overview_reads_a_bounded_number_of_queries(
+    client, team, application, django_assert_max_num_queries
+):
+    from innocluster.programmes import services
+
+    fill_in(team, application)
+    member = application.members.get(organisation=team.partner)
+    services.send_consent(member, actor=team.editor)
+    member.refresh_from_db()
+    client.force_login(team.signatory)
+    with django_assert_max_num_queries(40):
+        response = client.get(url(application))
+    assert response.status_code == 200
+    assert f'data-document="{member.consent_document_id}"' in html_of(response)

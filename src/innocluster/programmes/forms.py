@@ -74,6 +74,7 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
+        # Required to submit, and refused empty by the service; the form lets the service say so.
         self.fields["title"].required_mark = True
         types = dict(InnovationType.choices)
         self.fields["priority_area"].choices = EMPTY_CHOICE + [
@@ -118,9 +119,8 @@ class AnswersForm(forms.Form):
             field.help_text = _bilingual(spec.get("help"))
             field.required = False  # a draft may leave them empty; submission checks them
             field.required_mark = bool(spec.get("required"))
-            value = answers.get(name)
-            if value is not None:
-                field.initial = value if not isinstance(value, bool) else value
+            if answers.get(name) is not None:
+                field.initial = answers[name]
             self.fields[name] = field
 
     @staticmethod

@@ -51,7 +51,7 @@ def _render(request, application, section, context, forms, refusal=None, rows=()
     all_forms = [*forms, *rows]
     decorate(*all_forms)
     refusal = refusal or Refusal()
-    status = refusal.status if refusal.status != 200 else 200
+    status = refusal.status
     if status == 200 and any(f.is_bound and f.errors for f in all_forms):
         status = 422
     page = page_context(request, application, section)
