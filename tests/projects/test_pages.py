@@ -48,6 +48,7 @@ def test_the_lead_sees_its_project_with_the_report_links_and_no_fund_buttons(cli
     assert "Terminate the project" not in html
     assert "Propose a supplementary agreement" not in html
     assert "Jobs created" in html  # KPI targets against actual values
+    assert "The grant agreement came into force" in html  # the history, in words
     # The report form with its KPI fields and version.
     html = page(client, team.editor, f"/projects/{project.pk}/reports/{first.pk}/")
     assert 'name="kpi_jobs"' in html and 'name="version"' in html

@@ -40,3 +40,24 @@ class ReportState(models.TextChoices):
 
 # Reports the lead may still change.
 EDITABLE_REPORT_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+
+
+# What each audit action of a project reads as on its page (the codes stay in the API).
+HISTORY_LABELS = {
+    "project.agreement_prepared": _("The grant agreement was prepared and sent for signature"),
+    "project.agreement_reissued": _("The grant agreement was issued again"),
+    "project.agreement_in_force": _("The grant agreement came into force"),
+    "project.agreement_refused": _("An agreement was refused"),
+    "project.supplementary_proposed": _("A supplementary agreement was proposed"),
+    "project.supplementary_in_force": _("A supplementary agreement came into force"),
+    "project.report_saved": _("A milestone report was saved"),
+    "project.report_submitted": _("A milestone report was submitted"),
+    "project.evidence_added": _("An evidence file was attached"),
+    "project.report_accepting": _("The act of acceptance was sent for the Fund's signature"),
+    "project.report_accepted": _("A milestone report was accepted"),
+    "project.act_refused": _("An act of acceptance was refused"),
+    "project.report_returned": _("A milestone report was returned for revision"),
+    "project.tranche_paid": _("A tranche was paid"),
+    "project.completed": _("The project is implemented"),
+    "project.terminated": _("The project was terminated"),
+}

@@ -28,7 +28,7 @@ from innocluster.programmes.choices import ApplicationState
 from innocluster.programmes.models import Application
 
 from . import selectors, services
-from .choices import AgreementKind, AgreementState, ReportState, TrancheState
+from .choices import HISTORY_LABELS, AgreementKind, AgreementState, ReportState, TrancheState
 from .forms import (
     EvidenceForm,
     PaymentForm,
@@ -163,7 +163,10 @@ def _project_page(request, project, *, forms=None, status=200):
         "rows": rows,
         "agreements": _agreements(project),
         "kpis": selectors.project_kpis(project),
-        "history": list(history_of(project)[:50]),
+        "history": [
+            {"event": e, "label": HISTORY_LABELS.get(e.action, e.action)}
+            for e in history_of(project)[:50]
+        ],
         "is_operator": operator,
         "may_report": reporter,
         "in_implementation": project.application.state == ApplicationState.IN_IMPLEMENTATION,
