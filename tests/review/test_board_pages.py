@@ -143,3 +143,31 @@ def test_closing_sends_the_minutes_and_the_page_shows_them_signed(
             sign_simple(minutes, member, password=PASSWORD)
     body = get(client, setup.members[1], f"/review/board/{session.pk}/").content.decode()
     assert "Signed by every board member" in body
+
+
+def test_members_read_each_application_and_its_reviews(client, setup, session):
+    best = item(session, setup.best)
+    path = f"/review/board/{session.pk}/items/{best.pk}/"
+    body = get(client, setup.members[0], path).content.decode()
+    assert setup.best.title in body and "Review 2: weighted total 90.000" in body
+    assert "Novelty" in body
+    assert get(client, board_member(), path).status_code == 404
+    other = item(session, setup.low)
+    assert (
+        get(client, setup.operator, f"/review/board/{session.pk}/items/{other.pk}/").status_code
+        == 200
+    )
+
+
+def test_the_list_of_sessions(client, setup, session):
+    mine = get(client, setup.members[0], "/review/board/").content.decode()
+    assert f"/review/board/{session.pk}/" in mine
+    assert (
+        f"/review/board/{session.pk}/"
+        not in get(client, board_member(), "/review/board/").content.decode()
+    )
+    assert (
+        f"/review/board/{session.pk}/"
+        in get(client, setup.operator, "/review/board/").content.decode()
+    )
+    assert get(client, expert().user, "/review/board/").status_code == 404

@@ -235,3 +235,37 @@ def test_declaring_a_conflict_withdraws_the_expert(client, application):
     mine.refresh_from_db()
     assert mine.status == AssignmentStatus.DECLINED and mine.decline_reason == "conflict"
     assert ConflictDeclaration.objects.get().application_id == application.pk
+
+
+def test_a_conflict_with_a_consortium_organisation_covers_its_applications(client, application):
+    mine = assign(application)
+    other = application_in_review(review_call(), lead=application.lead)
+    later = assign(other, mine.expert)
+    body = page(client, mine.expert.user, url(mine)).content.decode()
+    assert "This application only" in body and application.lead.name in body
+    response = post(
+        client,
+        mine.expert.user,
+        url(mine, "conflict/"),
+        {"conflict-organisation": str(application.lead.pk), "conflict-reason": "Совладелец"},
+    )
+    assert response.status_code == 302
+    declaration = ConflictDeclaration.objects.get()
+    assert declaration.organisation_id == application.lead_id
+    assert declaration.application_id is None
+    for assignment in (mine, later):  # every open assignment with that organisation
+        assignment.refresh_from_db()
+        assert assignment.status == AssignmentStatus.DECLINED
+
+
+def test_a_conflict_with_a_stranger_organisation_is_refused(client, application):
+    mine = assign(application)
+    before = snapshot()
+    stranger = application_in_review(review_call()).lead
+    response = post(
+        client, mine.expert.user, url(mine, "conflict/"),
+        {"conflict-organisation": str(stranger.pk)},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+    assert snapshot() == before

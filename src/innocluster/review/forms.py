@@ -24,6 +24,15 @@ class DeclineForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
+    organisation = forms.ChoiceField(
+        label=_("The conflict is with"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "An organisation of the consortium: you will never be assigned to any of its "
+            "applications."
+        ),
+    )
     reason = forms.CharField(
         label=_("What the conflict of interest is"),
         required=False,
@@ -31,6 +40,13 @@ class ConflictForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Declaring it withdraws you from this application."),
     )
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", _("This application only"))] + [
+            (str(o.pk), o.name) for o in organisations
+        ]
+        self.fields["organisation"].initial = ""
 
 
 class AssignForm(forms.Form):

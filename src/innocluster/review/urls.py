@@ -32,7 +32,13 @@ urlpatterns = [
         name="create_session",
     ),
     # board sessions: the Fund's operators and the session's members
+    path("board/", views_board.session_list, name="sessions"),
     path("board/<uuid:session_id>/", views_board.session_page, name="session"),
+    path(
+        "board/<uuid:session_id>/items/<uuid:decision_id>/",
+        views_board.item_page,
+        name="item",
+    ),
     path(
         "board/<uuid:session_id>/items/<uuid:decision_id>/vote/",
         views_board.vote,

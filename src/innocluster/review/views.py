@@ -57,6 +57,25 @@ def _assignment(request, assignment_id):
     return assignment
 
 
+def review_tables(criteria, reviews) -> list[dict]:
+    """Reviews as tables of criterion, score and comment (the experts are not named)."""
+    return [
+        {
+            "total": r.total,
+            "overall": (r.comments or {}).get("", ""),
+            "rows": [
+                {
+                    "name": c.name,
+                    "score": (r.scores or {}).get(c.code),
+                    "comment": (r.comments or {}).get(c.code, ""),
+                }
+                for c in criteria
+            ],
+        }
+        for r in reviews
+    ]
+
+
 def _criteria_rows(criteria, review, posted=None, errors=None):
     """Each criterion with its value and comment (as posted, else as saved) and its errors."""
     errors = errors or {}
@@ -83,6 +102,29 @@ def _criteria_rows(criteria, review, posted=None, errors=None):
     return rows
 
 
+def labelled(data: dict) -> dict:
+    """The snapshot's codes as people read them (area, innovation type, categories, KPIs)."""
+    from innocluster.programmes.choices import CostCategory, InnovationType, KpiCode
+    from innocluster.registry.models import PriorityArea
+
+    def label(choices, code):
+        return choices(code).label if code in choices.values else code
+
+    area = PriorityArea.objects.filter(code=data.get("priority_area") or "").first()
+    return {
+        **data,
+        "priority_area": area.name if area else data.get("priority_area"),
+        "innovation_type": label(InnovationType, data.get("innovation_type")),
+        "budget": [
+            {**line, "category": label(CostCategory, line["category"])}
+            for line in data.get("budget", [])
+        ],
+        "kpi_targets": [
+            {**t, "kpi": label(KpiCode, t["kpi"])} for t in data.get("kpi_targets", [])
+        ],
+    }
+
+
 def _detail(request, assignment, *, status=200, posted=None, errors=None, message="", **forms):
     from innocluster.programmes.services import snapshot
 
@@ -92,22 +134,14 @@ def _detail(request, assignment, *, status=200, posted=None, errors=None, messag
     errors = errors or {}
     others = []
     if assignment.status == AssignmentStatus.SUBMITTED:
-        others = [
-            {
-                "total": r.total,
-                "overall": (r.comments or {}).get("", ""),
-                "rows": [
-                    {
-                        "name": c.name,
-                        "score": (r.scores or {}).get(c.code),
-                        "comment": (r.comments or {}).get(c.code, ""),
-                    }
-                    for c in criteria
-                ],
-            }
-            for r in visible_reviews(request.user, application)
-            if r.assignment_id != assignment.pk and r.submitted_at is not None
-        ]
+        others = review_tables(
+            criteria,
+            [
+                r
+                for r in visible_reviews(request.user, application)
+                if r.assignment_id != assignment.pk and r.submitted_at is not None
+            ],
+        )
     may_score = (
         assignment.status == AssignmentStatus.ASSIGNED and application.state in SCORING_STATES
     )
@@ -122,7 +156,7 @@ def _detail(request, assignment, *, status=200, posted=None, errors=None, messag
         {
             "assignment": assignment,
             "application": application,
-            "data": snapshot(application),
+            "data": labelled(snapshot(application)),
             "review": review,
             "criteria_rows": _criteria_rows(criteria, review, posted, errors),
             "overall_comment": overall,
@@ -133,7 +167,8 @@ def _detail(request, assignment, *, status=200, posted=None, errors=None, messag
             "may_answer": assignment.status == AssignmentStatus.ASSIGNED,
             "others": others,
             "decline_form": forms.get("decline_form") or DeclineForm(),
-            "conflict_form": forms.get("conflict_form") or ConflictForm(prefix="conflict"),
+            "conflict_form": forms.get("conflict_form")
+            or ConflictForm(prefix="conflict", organisations=_consortium(application)),
         },
         status=status,
     )
@@ -193,17 +228,35 @@ def decline(request, assignment_id):
     return _detail(request, assignment, status=422, decline_form=form)
 
 
+def _consortium(application) -> list:
+    """The organisations of the application's consortium (a conflict may name one of them)."""
+    from innocluster.programmes.choices import ParticipationStatus
+    from innocluster.registry.models import Organisation
+
+    return list(
+        Organisation.objects.filter(
+            pk__in=application.members.exclude(status=ParticipationStatus.DECLINED).values(
+                "organisation_id"
+            )
+        ).order_by("name_ru", "id")
+    )
+
+
 @login_required
 @require_POST
 def declare_conflict(request, assignment_id):
     """The expert declares a conflict of interest with the application (withdrawn from it)."""
     assignment = _assignment(request, assignment_id)
-    form = ConflictForm(request.POST, prefix="conflict")
+    organisations = _consortium(assignment.application)
+    form = ConflictForm(request.POST, prefix="conflict", organisations=organisations)
     if form.is_valid():
+        chosen = form.cleaned_data["organisation"]
+        organisation = next((o for o in organisations if str(o.pk) == chosen), None)
         try:
             services.declare_conflict(
                 assignment.expert,
-                application=assignment.application,
+                application=None if organisation else assignment.application,
+                organisation=organisation,
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )

@@ -101,8 +101,56 @@ def _page(request, session, *, status=200, failed=None, error="", errors=None, p
 
 @login_required
 @require_safe
+def session_list(request):
+    """The board sessions a member sits on (every session for the Fund's operators)."""
+    from innocluster.accounts.choices import PlatformRole
+
+    from .models import BoardSession
+
+    staff = is_fund_staff(request.user)
+    if not staff and request.user.platform_role != PlatformRole.BOARD_MEMBER:
+        raise Http404
+    sessions = BoardSession.objects.select_related("call").order_by("-held_on", "-created_at")
+    if not staff:
+        sessions = sessions.filter(members=request.user)
+    return render(
+        request, "review/sessions.html", {"sessions": list(sessions[:200]), "staff": staff}
+    )
+
+
+@login_required
+@require_safe
 def session_page(request, session_id):
     return _page(request, _session(request, session_id))
+
+
+@login_required
+@require_safe
+def item_page(request, session_id, decision_id):
+    """One agenda item: the application as submitted and its experts' reviews (unnamed), for
+    the members to read before they vote."""
+    from innocluster.programmes.services import snapshot
+
+    from .models import Review
+    from .views import labelled, review_tables
+
+    session = _session(request, session_id)
+    decision = _decision(session, decision_id)
+    application = decision.application
+    reviews = Review.objects.filter(
+        assignment__application=application, submitted_at__isnull=False
+    ).order_by("submitted_at", "id")
+    return render(
+        request,
+        "review/item.html",
+        {
+            "session": session,
+            "decision": decision,
+            "application": application,
+            "data": labelled(snapshot(application)),
+            "reviews": review_tables(list(session.call.criteria.all()), reviews),
+        },
+    )
 
 
 @login_required
