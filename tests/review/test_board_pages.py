@@ -171,3 +171,36 @@ def test_the_list_of_sessions(client, setup, session):
         in get(client, setup.operator, "/review/board/").content.decode()
     )
     assert get(client, expert().user, "/review/board/").status_code == 404
+
+
+def test_the_session_page_reads_in_bounded_queries(client, setup, django_assert_max_num_queries):
+    from tests.review.board_factories import reviewed
+
+    small = create_session(
+        setup.call, held_on=datetime.date(2026, 12, 10), members=setup.members, actor=setup.operator
+    )
+    client.force_login(setup.operator)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/review/board/{small.pk}/").status_code == 200
+    for total in range(10):
+        reviewed(setup.call, [60 + total])
+    large = create_session(
+        setup.call, held_on=datetime.date(2026, 12, 11), members=setup.members, actor=setup.operator
+    )
+    assert large.decisions.count() == 10
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/review/board/{large.pk}/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/review/calls/{setup.call.code}/ranking/").status_code == 200
+
+
+def test_members_open_the_minutes_in_document_circulation(client, setup, session):
+    from innocluster.review.board import close_session
+
+    for application in (setup.best, setup.middle, setup.low):
+        record_decision(
+            item(session, application), outcome="rejected", reasons="Нет", actor=setup.operator
+        )
+    session = close_session(session, actor=setup.operator)
+    response = get(client, setup.members[0], f"/documents/{session.minutes_document_id}/")
+    assert response.status_code == 200
