@@ -361,7 +361,8 @@ def _report_page(request, project, row, *, forms=None, status=200):
     operator = may_operate(user)[0]
     in_implementation = project.application.state == ApplicationState.IN_IMPLEMENTATION
     if not reporter[0]:
-        edit = reporter
+        # The Fund reads the report; telling it that only the lead reports says nothing new.
+        edit = (False, "") if operator else reporter
     elif not in_implementation:
         edit = (False, _("The project is not in implementation."))
     elif report is not None and report.state == ReportState.ACCEPTED:
