@@ -201,6 +201,10 @@ def test_refused_decisions_name_the_field(setup):
         ({"outcome": "approved", "grant_rub": "8000000.01"}, {"grant_rub": "above_request"}),
         ({"outcome": "rejected", "reasons": "  "}, {"reasons": "required"}),
         ({"outcome": "waitlisted"}, {"reasons": "required"}),
+        (
+            {"outcome": "rejected", "reasons": "Нет", "grant_rub": "5"},
+            {"grant_rub": "not_approved"},
+        ),
     ]
     for kwargs, expected in cases:
         with pytest.raises(ValidationFailed) as exc_info:

@@ -38,6 +38,7 @@ from innocluster.core.errors import Conflict, FieldError, NotPermitted, Validati
 from innocluster.core.notifications import notify
 from innocluster.core.text import has_control_characters
 from innocluster.programmes.choices import ApplicationState
+from innocluster.programmes.models import Call
 from innocluster.registry.choices import OrgRole
 from innocluster.registry.models import OrganisationRole
 
@@ -210,8 +211,6 @@ def create_session(call, *, held_on, members, actor, optimal: bool = False) -> B
         raise ValidationFailed(errors)
     with transaction.atomic():
         # One agenda at a time per call: two operators cannot put an application twice.
-        from innocluster.programmes.models import Call
-
         call = Call.objects.select_for_update().get(pk=call.pk)
         pending = set(
             BoardDecision.objects.filter(
@@ -402,6 +401,12 @@ def record_decision(
         )
     approved = outcome == ApplicationState.APPROVED
     amount = _grant(errors, grant_rub, required=approved)
+    if amount is not None and not approved and outcome in OUTCOME_ACTIONS:
+        errors.append(
+            FieldError(
+                "grant_rub", _("A grant is awarded only when the board approves."), "not_approved"
+            )
+        )
     if reasons is None:
         reasons = ""
     if not isinstance(reasons, str):
