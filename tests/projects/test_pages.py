@@ -306,3 +306,14 @@ def test_the_admin_pages_render_read_only(client, team, project):
     ):
         assert client.get(url).status_code == 200, url
     assert client.get("/django-admin/projects/project/add/").status_code == 403
+
+
+def test_the_lead_is_pointed_to_the_agreement_to_sign(client, team):
+    project = services.prepare_agreement(team.application, actor=team.operator)
+    document_id = project.agreements.get().document_id
+    html = page(client, team.signatory, f"/projects/{project.pk}/")
+    assert "waits for the signature" in html and f"/documents/{document_id}/" in html
+    html = page(
+        client, team.signatory, f"/projects/{project.pk}/reports/{milestones(project)[0].pk}/"
+    )
+    assert "The project is not in implementation." in html

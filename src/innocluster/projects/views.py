@@ -171,6 +171,14 @@ def _project_page(request, project, *, forms=None, status=200):
         "may_report": reporter,
         "in_implementation": project.application.state == ApplicationState.IN_IMPLEMENTATION,
         "late_count": sum(1 for r in rows if r["late"]),
+        "signing_agreement": next(
+            (
+                a
+                for a in project.agreements.all()
+                if a.state == AgreementState.SIGNING and a.document_id
+            ),
+            None,
+        ),
     }
     if operator:
         actions = _operator_actions(user, project)
