@@ -242,6 +242,17 @@ def test_a_waitlisted_application_may_be_approved_later_in_the_session(setup):
 # --------------------------------------------------------------------------- minutes
 
 
+def pdf_text(document) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    from innocluster.documents import storage
+
+    content = storage.get(document.current_version.sha256)
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
 def decide_all(setup, session):
     items = {d.application_id: d for d in session.decisions.all()}
     cast_vote(items[setup.best.pk], member=setup.members[0], vote="for")
@@ -298,6 +309,10 @@ def test_the_minutes_carry_the_votes_and_go_to_every_member(
     minutes = Document.objects.get(pk=session.minutes_document_id)
     assert minutes.doc_type == "board_minutes"
     assert minutes.status == DocumentStatus.SENT
+    text = pdf_text(minutes)
+    assert setup.best.number in text and "Мало баллов" in text and "Бюджет" in text
+    assert setup.call.title_ru in text and "10.12.2026" in text
+    assert "2 / 0 / 0" in text and "0 / 1 / 1" in text  # votes for / against / abstained
     steps = list(minutes.steps.all())
     assert {s.user_id for s in steps} == {m.pk for m in setup.members}
     assert {s.order for s in steps} == {1}  # in parallel
