@@ -123,6 +123,18 @@ def test_the_grant_is_the_boards_when_it_names_one(team):
     )
     project = services.prepare_agreement(team.application, actor=team.operator)
     assert project.grant_rub == Decimal("2500000.00")
+    # The tranches (1,500,000 each as applied for) are cut in proportion to the grant.
+    amounts = list(project.tranches.order_by("due_on").values_list("amount_rub", flat=True))
+    assert amounts == [Decimal("1250000.00"), Decimal("1250000.00")]
+
+
+def test_tranche_amounts_never_exceed_the_grant():
+    from innocluster.projects.services.agreements import tranche_amounts
+
+    d = Decimal
+    assert tranche_amounts([d("100"), d("200")], d("1000")) == [d("100"), d("200")]
+    cut = tranche_amounts([d("100.00"), d("100.00"), d("100.00")], d("100.00"))
+    assert cut == [d("33.33"), d("33.33"), d("33.34")] and sum(cut) == d("100.00")
 
 
 def test_a_refused_agreement_tells_the_fund_and_may_be_issued_again(

@@ -4,7 +4,7 @@ when an agreement is signed or refused, supplementary agreements, termination.""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -59,6 +59,19 @@ def awarded_grant(application: Application) -> Decimal:
         return decision.grant_rub
     total = application.budget_lines.aggregate(total=Sum("grant_rub"))["total"]
     return total or Decimal("0.00")
+
+
+def tranche_amounts(planned: list[Decimal], grant: Decimal) -> list[Decimal]:
+    """The milestones' tranches as applied for, or, when the board awarded less than they add
+    up to, cut in proportion to the grant (to the kopeck; the last takes the rounding), so the
+    agreement never promises more than the grant."""
+    total = sum(planned, Decimal(0))
+    if total <= grant or total == 0:
+        return list(planned)
+    cent = Decimal("0.01")
+    amounts = [(amount * grant / total).quantize(cent, rounding=ROUND_DOWN) for amount in planned]
+    amounts[-1] += grant - sum(amounts, Decimal(0))
+    return amounts
 
 
 def _route(project: Project):
@@ -181,15 +194,17 @@ def prepare_agreement(application: Application, *, actor) -> Project:
             grant_rub=awarded_grant(locked),
             cofinancing_rub=cofinancing or Decimal("0.00"),
         )
+        planned = list(locked.milestones.order_by("number"))
+        amounts = tranche_amounts([m.tranche_rub for m in planned], project.grant_rub)
         Tranche.objects.bulk_create(
             [
                 Tranche(
                     project=project,
                     milestone=milestone,
-                    amount_rub=milestone.tranche_rub,
+                    amount_rub=amount,
                     due_on=milestone.due_on,
                 )
-                for milestone in locked.milestones.order_by("number")
+                for milestone, amount in zip(planned, amounts, strict=True)
             ]
         )
         move(locked, "prepare_agreement", actor=actor)
