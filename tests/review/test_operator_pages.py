@@ -192,3 +192,17 @@ def test_a_session_without_members_is_refused_on_the_page(client):
     assert response.status_code == 422
     assert 'id="error-summary"' in response.content.decode()
     assert not BoardSession.objects.exists()
+
+
+def test_the_index_of_calls_in_review(client, operator, django_assert_max_num_queries):
+    reviewing = review_call()
+    application_in_review(reviewing)
+    application_in_review(reviewing)
+    quiet = review_call()
+    client.force_login(operator)
+    with django_assert_max_num_queries(6):
+        response = client.get("/review/calls/")
+    body = response.content.decode()
+    assert f"/review/calls/{reviewing.code}/" in body
+    assert f"/review/calls/{quiet.code}/" not in body
+    assert get(client, expert().user, "/review/calls/").status_code == 404

@@ -12,6 +12,7 @@ urlpatterns = [
     path("assignments/<uuid:assignment_id>/decline/", views.decline, name="decline"),
     path("assignments/<uuid:assignment_id>/conflict/", views.declare_conflict, name="conflict"),
     # the Fund's operators
+    path("calls/", views_operators.call_index, name="calls"),
     path("calls/<slug:code>/", views_operators.call_overview, name="call"),
     path(
         "calls/<slug:code>/assign-automatically/",

@@ -84,6 +84,32 @@ def _overview(request, call, *, status=200, assign_form=None, assign_error="", *
 
 @login_required
 @require_safe
+def call_index(request):
+    """The calls with applications in review, before the board or decided, with their counts
+    (one query)."""
+    from django.db.models import Count, Q
+
+    from innocluster.programmes.models import Call
+    from innocluster.programmes.permissions import is_fund_staff
+
+    if not is_fund_staff(request.user):
+        raise Http404
+    states = [ApplicationState.IN_REVIEW, ApplicationState.BOARD]
+    decided = [ApplicationState.APPROVED, ApplicationState.REJECTED, ApplicationState.WAITLISTED]
+    calls = (
+        Call.objects.annotate(
+            in_review=Count("applications", filter=Q(applications__state=states[0])),
+            board=Count("applications", filter=Q(applications__state=states[1])),
+            decided=Count("applications", filter=Q(applications__state__in=decided)),
+        )
+        .filter(Q(in_review__gt=0) | Q(board__gt=0) | Q(decided__gt=0))
+        .order_by("-deadline", "code")
+    )
+    return render(request, "review/calls.html", {"calls": list(calls[:200])})
+
+
+@login_required
+@require_safe
 def call_overview(request, code):
     """Per application its experts and review states; the short ones flagged."""
     return _overview(request, _call(request, code))
