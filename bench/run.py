@@ -285,13 +285,25 @@ def wait_http(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"the server did not answer at {url}")
 
 
-def wrk(base: str, paths: list[str], duration: int, connections: int, threads: int) -> dict:
-    """requests/s and latency percentiles of GETs cycling through ``paths``."""
+def wrk(
+    base: str,
+    paths: list[str],
+    duration: int,
+    connections: int,
+    threads: int,
+    headers: dict[str, str] | None = None,
+) -> dict:
+    """requests/s and latency percentiles of GETs cycling through ``paths`` (with ``headers``,
+    e.g. a session cookie, on every request)."""
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     lua_paths = ", ".join(json.dumps(p) for p in paths)
+    lua_headers = "".join(
+        f"headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in (headers or {}).items()
+    )
     script.write_text(
-        f"local paths = {{{lua_paths}}}\nlocal i = 0\n"
-        "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
+        f"local paths = {{{lua_paths}}}\nlocal i = 0\nlocal headers = {{}}\n{lua_headers}"
+        "request = function()\n  i = i % #paths + 1\n"
+        "  return wrk.format('GET', paths[i], headers)\nend\n"
     )
     cmd = [
         "wrk",
@@ -571,7 +583,7 @@ def write_report(
     write_sections(path, {"registry": lines})
 
 
-SECTION_ORDER = ["registry", "ledger", "signatures", "navigator", "programmes"]
+SECTION_ORDER = ["registry", "ledger", "signatures", "navigator", "programmes", "applications"]
 REGISTRY_HEADING = "## Member registry and portal (issue 2)"
 SECTION_START = "<!-- section: {} -->"
 PREAMBLE = [
@@ -718,6 +730,27 @@ def main() -> None:
         write_sections(
             Path(args.output),
             {"programmes": with_head(programmes_bench.markdown(results), command)},
+        )
+    if "applications" in sections:
+        import applications_bench
+
+        if not shutil.which("wrk"):
+            sys.exit("wrk is not installed: apt-get install -y wrk")
+        databases = tuple(d.strip() for d in args.databases.split(",") if d.strip())
+        results = applications_bench.run(
+            databases,
+            orgs=args.orgs,
+            duration=args.duration,
+            warmup_seconds=args.warmup_seconds,
+            connections=args.connections,
+            threads=args.threads,
+            log=log,
+        )
+        BENCH_VAR.mkdir(parents=True, exist_ok=True)
+        (BENCH_VAR / "applications.json").write_text(json.dumps(results, default=str, indent=1))
+        write_sections(
+            Path(args.output),
+            {"applications": with_head(applications_bench.markdown(results), command)},
         )
     if "registry" not in sections:
         log(f"wrote {args.output} in {(time.time() - began) / 60:.1f} min")

@@ -4,6 +4,8 @@ values), a workflow move on one application and a bulk action on a filtered list
 from __future__ import annotations
 
 from django import forms
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from ..bulk import action_choices
@@ -22,6 +24,31 @@ ORDER_LABELS = {
     "-created": _("Newest drafts first"),
     "-score": _("Best score first"),
 }
+
+
+CALL_CHOICES_SECONDS = 600
+
+
+def calls_version() -> str:
+    """Changes whenever a call is added, changed or removed (one small query)."""
+    found = Call.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return f"{found['n']}:{found['last'].timestamp() if found['last'] else 0}"
+
+
+def call_choices(version: str | None = None) -> list[tuple[str, str]]:
+    """The calls of the filter's select, kept until a call changes (or ten minutes)."""
+    version = version or calls_version()
+    key = f"programmes:manage:call-choices:{version}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [
+            (code, f"{title} ({code})")
+            for code, title in Call.objects.order_by("-opens_at", "code").values_list(
+                "code", "title_ru"
+            )
+        ]
+        cache.set(key, choices, CALL_CHOICES_SECONDS)
+    return choices
 
 
 class ApplicationFilterForm(forms.Form):
@@ -61,12 +88,8 @@ class ApplicationFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["call"].choices = [("", _("Every call"))] + [
-            (code, f"{title} ({code})")
-            for code, title in Call.objects.order_by("-opens_at", "code").values_list(
-                "code", "title_ru"
-            )
-        ]
+        self.calls_version = calls_version()
+        self.fields["call"].choices = [("", _("Every call"))] + call_choices(self.calls_version)
         self.fields["area"].choices = [("", _("Any area"))] + [
             (code, label) for code, label in AREA_LABELS.items()
         ]
