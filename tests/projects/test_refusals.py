@@ -426,3 +426,24 @@ def test_the_platform_alone_starts_and_completes_a_project(team):
             move(project.application, action, actor=team.operator)
     project.application.refresh_from_db()
     assert project.application.state == "agreement"
+
+
+def test_a_bare_workflow_move_cannot_skip_the_project(team, project):
+    """The back office's generic moves go through the same table: preparing an agreement or
+    terminating without the project's own service is refused, and says where to do it."""
+    from innocluster.programmes import workflows
+    from innocluster.programmes.services import move
+
+    other = approved(team)
+    with pytest.raises(Conflict) as caught, translation.override("en"):
+        move(other, "prepare_agreement", actor=team.operator)
+    assert caught.value.code == "guard_failed" and "its own button" in str(caught.value.message)
+    assert Application.objects.get(pk=other.pk).state == "approved"
+    allowed, why = workflows.can_do(team.operator, project.application, "terminate")
+    assert not allowed and why
+    error = refused(
+        project,
+        Conflict,
+        lambda: move(project.application, "terminate", actor=team.operator, reason="Стоп"),
+    )
+    assert error.code == "guard_failed"

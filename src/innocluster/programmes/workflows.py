@@ -61,6 +61,25 @@ def _open_and_complete(application) -> tuple[bool, str]:
     return _complete(application)
 
 
+def _agreement_prepared(application) -> tuple[bool, str]:
+    """The project and its agreement are made by ``projects.services.prepare_agreement``, which
+    creates the project first: a bare move would leave an application without its project."""
+    from innocluster.projects.models import Project
+
+    if Project.objects.filter(application_id=application.pk).exists():
+        return True, ""
+    return False, _("Prepare the grant agreement with its own button: it creates the project.")
+
+
+def _termination_recorded(application) -> tuple[bool, str]:
+    """``projects.services.terminate`` records the project's termination and reasons first."""
+    from innocluster.projects.models import Project
+
+    if Project.objects.filter(application_id=application.pk, terminated_at__isnull=False).exists():
+        return True, ""
+    return False, _("Terminate the project on its page, with the reasons.")
+
+
 @dataclass(frozen=True)
 class Transition:
     """One allowed move: ``permission(actor, application)`` and ``guard(application)``."""
@@ -95,12 +114,26 @@ TRANSITIONS: list[Transition] = [
     Transition(S.WAITLISTED, S.APPROVED, "approve", may_manage_calls),
     Transition(S.WAITLISTED, S.REJECTED, "reject", may_manage_calls, needs_reason=True),
     # the Fund prepares the grant agreement (projects.services.prepare_agreement)
-    Transition(S.APPROVED, S.AGREEMENT, "prepare_agreement", may_manage_calls),
+    Transition(S.APPROVED, S.AGREEMENT, "prepare_agreement", may_manage_calls, _agreement_prepared),
     # the agreement's route is fully signed by the lead and the Fund: the project starts
     Transition(S.AGREEMENT, S.IN_IMPLEMENTATION, "start_implementation", system_only),
     # the Fund stops the project, with its reasons, before or during implementation
-    Transition(S.AGREEMENT, S.TERMINATED, "terminate", may_manage_calls, needs_reason=True),
-    Transition(S.IN_IMPLEMENTATION, S.TERMINATED, "terminate", may_manage_calls, needs_reason=True),
+    Transition(
+        S.AGREEMENT,
+        S.TERMINATED,
+        "terminate",
+        may_manage_calls,
+        _termination_recorded,
+        needs_reason=True,
+    ),
+    Transition(
+        S.IN_IMPLEMENTATION,
+        S.TERMINATED,
+        "terminate",
+        may_manage_calls,
+        _termination_recorded,
+        needs_reason=True,
+    ),
     # the act accepting the final report is signed: the project is implemented
     Transition(S.IN_IMPLEMENTATION, S.COMPLETED, "complete", system_only),
 ]

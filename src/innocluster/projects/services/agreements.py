@@ -609,10 +609,12 @@ def terminate(project: Project, *, actor, reason: str) -> Project:
     with transaction.atomic():
         locked = _lock_project(project)
         source = locked.application.state
-        move(locked.application, "terminate", actor=actor, reason=reason)
+        # Recorded first: the workflow's guard lets only a recorded termination move the
+        # application; a refused move rolls it back with everything else.
         locked.terminated_at = timezone.now()
         locked.termination_reason = reason
         locked.save(update_fields=["terminated_at", "termination_reason", "updated_at"])
+        move(locked.application, "terminate", actor=actor, reason=reason)
         _audit(
             actor,
             "project.terminated",
