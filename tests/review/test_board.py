@@ -348,3 +348,30 @@ def test_a_closed_session_changes_no_more(setup):
         close_session(session, actor=setup.operator)
     assert exc_info.value.code == "closed"
     assert state_of(setup.middle) == before
+
+
+def test_an_undecided_item_may_be_taken_off_the_agenda(setup):
+    from innocluster.review.board import withdraw_item
+
+    session = session_of(setup)
+    middle = session.decisions.get(application=setup.middle)
+    cast_vote(middle, member=setup.members[0], vote="for")
+    with pytest.raises(NotPermitted):
+        withdraw_item(middle, actor=setup.members[0])
+    withdraw_item(middle, actor=setup.operator)
+    assert not session.decisions.filter(application=setup.middle).exists()
+    assert not BoardVote.objects.exists()
+    assert Application.objects.get(pk=setup.middle.pk).state == ApplicationState.BOARD
+    best = session.decisions.get(application=setup.best)
+    record_decision(best, outcome="approved", grant_rub="3000000", actor=setup.operator)
+    before = state_of(setup.best)
+    with pytest.raises(Conflict) as exc_info:
+        withdraw_item(best, actor=setup.operator)
+    assert exc_info.value.code == "decided"
+    assert state_of(setup.best) == before
+    # the withdrawn application may go on the next session's agenda
+    low = session.decisions.get(application=setup.low)
+    record_decision(low, outcome="rejected", reasons="Нет", actor=setup.operator)
+    close_session(session, actor=setup.operator)
+    again = session_of(setup)
+    assert [d.application_id for d in again.decisions.all()] == [setup.middle.pk]

@@ -204,3 +204,16 @@ def test_members_open_the_minutes_in_document_circulation(client, setup, session
     session = close_session(session, actor=setup.operator)
     response = get(client, setup.members[0], f"/documents/{session.minutes_document_id}/")
     assert response.status_code == 200
+
+
+def test_operators_take_an_item_off_the_agenda(client, setup, session):
+    middle = item(session, setup.middle)
+    member_page = get(client, setup.members[0], f"/review/board/{session.pk}/").content.decode()
+    assert "Take off the agenda" not in member_page and "Budget left" not in member_page
+    operator_page = get(client, setup.operator, f"/review/board/{session.pk}/").content.decode()
+    assert "Budget left for approvals" in operator_page and "10,000,000 RUB" in operator_page
+    path = f"/review/board/{session.pk}/items/{middle.pk}/withdraw/"
+    assert post(client, setup.members[0], path).status_code == 403
+    assert session.decisions.filter(pk=middle.pk).exists()
+    assert post(client, setup.operator, path).status_code == 302
+    assert not session.decisions.filter(pk=middle.pk).exists()

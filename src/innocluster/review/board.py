@@ -512,6 +512,42 @@ def record_decision(
     return locked
 
 
+def withdraw_item(decision: BoardDecision, *, actor) -> None:
+    """Take an undecided application off an open session's agenda (withdrawn by the applicant,
+    or decided elsewhere): the session can then close without it. Its votes go with it.
+
+    Args: decision: the agenda item; actor: an operator.
+    Returns: None.
+    Raises: NotPermitted; Conflict ``decided`` or ``session_closed``. Nothing changes then.
+    """
+    _permit(may_run_board(actor))
+    with transaction.atomic():
+        locked = (
+            BoardDecision.objects.select_for_update().select_related("session").get(pk=decision.pk)
+        )
+        if locked.session.closed_at is not None:
+            raise Conflict(
+                _("The session is closed: its agenda can no longer change."),
+                code="session_closed",
+            )
+        if locked.outcome:
+            raise Conflict(
+                _("The decision on this application is recorded: it stays on the agenda."),
+                code="decided",
+            )
+        votes = vote_counts([locked])[locked.pk]
+        session = locked.session
+        application_id = locked.application_id
+        locked.delete()
+        record_event(
+            actor=actor,
+            action="review.board_item_withdrawn",
+            obj=session,
+            before={"application": str(application_id), "votes": votes},
+            summary=_("An application was taken off the agenda."),
+        )
+
+
 def _money(amount) -> str:
     if amount is None:
         return ""
@@ -669,6 +705,7 @@ __all__ = [
     "minutes_signed",
     "record_decision",
     "register_minutes_template",
+    "withdraw_item",
     "signing_organisation",
     "vote_counts",
 ]

@@ -50,5 +50,10 @@ urlpatterns = [
         views_board.decide,
         name="decide",
     ),
+    path(
+        "board/<uuid:session_id>/items/<uuid:decision_id>/withdraw/",
+        views_board.withdraw,
+        name="withdraw",
+    ),
     path("board/<uuid:session_id>/close/", views_board.close, name="close"),
 ]

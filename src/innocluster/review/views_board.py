@@ -94,6 +94,7 @@ def _page(request, session, *, status=200, failed=None, error="", errors=None, p
             "minutes": _minutes(session),
             "close_error": error if failed == "close" else "",
             "undecided": sum(1 for d in decisions if not d.outcome),
+            "budget_left": board.agenda_budget(session.call) if staff else None,
         },
         status=status,
     )
@@ -192,6 +193,21 @@ def decide(request, session_id, decision_id):
             posted=request.POST,
         )
     messages.success(request, _("The decision is recorded and the applicant is told."))
+    return redirect("review:session", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, session_id, decision_id):
+    session = _session(request, session_id)
+    decision = _decision(session, decision_id)
+    try:
+        board.withdraw_item(decision, actor=request.user)
+    except DomainError as exc:
+        return _page(
+            request, session, status=exc.status, failed=decision.pk, error=str(exc.message)
+        )
+    messages.success(request, _("The application is taken off the agenda."))
     return redirect("review:session", session_id=session.pk)
 
 
