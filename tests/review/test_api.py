@@ -232,6 +232,23 @@ def test_bad_session_input_names_the_fields(client):
     assert as_member.status_code == 404
 
 
+def test_an_item_is_taken_off_the_agenda(client):
+    setup = board_setup()
+    session = create_session(
+        setup.call, held_on=datetime.date(2026, 12, 10), members=setup.members, actor=setup.operator
+    )
+    low = session.decisions.get(application=setup.low)
+    path = f"{API}/board-sessions/{session.pk}/items/{low.pk}"
+    assert call_api(client, setup.members[0], "delete", path).status_code == 403
+    response = call_api(client, setup.operator, "delete", path)
+    assert response.status_code == 200
+    assert [i["application"]["id"] for i in response.json()["items"]] == [
+        str(setup.best.pk),
+        str(setup.middle.pk),
+    ]
+    assert call_api(client, setup.operator, "delete", path).status_code == 404
+
+
 def test_unknown_sessions_and_items_are_404(client):
     setup = board_setup()
     session = create_session(

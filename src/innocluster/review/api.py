@@ -344,6 +344,18 @@ def decide(request, session_id: str, item_id: str, payload: DecisionIn):
     return session_out(session)
 
 
+@router.delete(
+    "/review/board-sessions/{session_id}/items/{item_id}",
+    response={200: SessionOut, **ERRORS},
+    auth=ANY_AUTH,
+    summary="Take an undecided application off an open session's agenda (operators)",
+)
+def withdraw_item(request, session_id: str, item_id: str):
+    session = _session(request, session_id)
+    board.withdraw_item(_item(session, item_id), actor=request.auth)
+    return session_out(session)
+
+
 @router.post(
     "/review/board-sessions/{session_id}/close",
     response={200: SessionOut, **ERRORS},
