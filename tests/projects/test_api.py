@@ -128,3 +128,59 @@ def test_a_report_before_implementation_is_refused(client, team):
     client.force_login(team.editor)
     response = post(client, f"/api/v1/projects/{project.pk}/reports/{first.pk}", {"summary": "x"})
     assert response.status_code == 409 and response.json()["code"] == "not_in_implementation"
+
+
+def test_the_fund_prepares_pays_and_terminates_through_the_api(
+    client, team, django_capture_on_commit_callbacks
+):
+    from tests.projects.factories import sign_by_fund, sign_by_lead
+
+    client.force_login(team.signatory)
+    response = post(client, "/api/v1/projects", {"application": str(team.application.pk)})
+    assert response.status_code == 403
+    client.force_login(team.operator)
+    assert post(client, "/api/v1/projects", {"application": "nope"}).status_code == 422
+    unknown = post(client, "/api/v1/projects", {"application": str(team.operator.pk)})
+    assert unknown.status_code == 404
+    response = post(client, "/api/v1/projects", {"application": str(team.application.pk)})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == "agreement" and body["agreements"][0]["state"] == "signing"
+    again = post(client, "/api/v1/projects", {"application": str(team.application.pk)})
+    assert again.status_code == 409 and again.json()["code"] == "agreement_pending"
+    document_id = body["agreements"][0]["document"]
+    sign_by_lead(team, document_id, django_capture_on_commit_callbacks)
+    sign_by_fund(team, document_id, django_capture_on_commit_callbacks)
+    project_id = body["id"]
+    from innocluster.projects.models import Project
+
+    project = Project.objects.get(pk=project_id)
+    first, _ = milestones(project)
+    act = services.accept_report(submitted_report(team, project, first), actor=team.operator)
+    sign_by_fund(team, act.pk, django_capture_on_commit_callbacks)
+    tranche = project.tranches.get(milestone=first)
+    url = f"/api/v1/projects/{project_id}/tranches/{tranche.pk}/payment"
+    assert post(client, url, {"reference": ""}).json()["errors"][0]["field"] == "reference"
+    response = post(client, url, {"reference": "П/п 7"})
+    assert response.status_code == 200 and response.json()["state"] == "paid"
+    assert post(client, url, {"reference": "П/п 8"}).json()["code"] == "not_payable"
+    response = post(client, f"/api/v1/projects/{project_id}/terminate", {"reason": "Стоп"})
+    assert response.status_code == 200 and response.json()["state"] == "terminated"
+    assert response.json()["termination_reason"] == "Стоп"
+
+
+def test_evidence_through_the_api(client, team, project):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first, _ = milestones(project)
+    url = f"/api/v1/projects/{project.pk}/reports/{first.pk}/evidence"
+    client.force_login(team.editor)
+    response = client.post(url, {"file": SimpleUploadedFile("фото.jpg", b"\xff\xd8jpeg")})
+    assert response.status_code == 201, response.content
+    assert [e["filename"] for e in response.json()["evidence"]] == ["фото.jpg"]
+    response = client.post(url, {"file": SimpleUploadedFile("empty.txt", b"")})
+    assert response.status_code in (400, 422)
+    client.force_login(team.partner_signatory)
+    response = client.post(url, {"file": SimpleUploadedFile("x.txt", b"x")})
+    assert response.status_code == 403
+    assert project.reports.get().evidence.count() == 1

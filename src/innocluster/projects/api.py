@@ -14,7 +14,8 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
 
 from innocluster.api.auth import ANY_AUTH, caller_token, caller_user
 from innocluster.api.schemas import Problem
@@ -23,12 +24,15 @@ from innocluster.core.errors import Conflict, FieldError, NotFound, NotPermitted
 from . import selectors, services
 from .schemas import (
     ActOut,
+    PaymentIn,
+    PrepareIn,
     ProjectDetailOut,
     ProjectPage,
     ProjectQuery,
     ReasonIn,
     ReportIn,
     ReportOut,
+    TrancheOut,
 )
 
 router = Router(tags=["projects"])
@@ -287,3 +291,74 @@ def return_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID, paylo
     )
     project = _found(request, project_id)
     return report_out(_report_of(project, milestone_id))
+
+
+@router.post(
+    "/projects",
+    response={201: ProjectDetailOut, **ERRORS},
+    auth=ANY_AUTH,
+    summary="Prepare the grant agreement of an approved application (the Fund's staff)",
+)
+def prepare_project(request, payload: PrepareIn):
+    """Creates the project and its tranches and sends the grant agreement to the lead's
+    signatory, then the Fund; 409 ``not_approved`` for an application in another state."""
+    from innocluster.programmes.models import Application
+
+    user = _staff(request)
+    application = Application.objects.filter(pk=payload.application).first()
+    if application is None:
+        raise NotFound()
+    project = services.prepare_agreement(application, actor=user)
+    return 201, _detail(_found(request, project.pk))
+
+
+@router.post(
+    "/projects/{project_id}/reports/{milestone_id}/evidence",
+    response={201: ReportOut, **ERRORS},
+    auth=ANY_AUTH,
+    summary="Attach an evidence file to the report on a milestone (multipart; the lead's people)",
+)
+def add_evidence(request, project_id: uuid.UUID, milestone_id: uuid.UUID, file: File[UploadedFile]):
+    """The report is started (empty) if it is not yet; a file on a submitted or accepted report
+    is refused with 409."""
+    user = _person(request)
+    project = _found(request, project_id)
+    milestone = _milestone(project, milestone_id)
+    with transaction.atomic():
+        report = _report_of(project, milestone_id)
+        if report is None:
+            report = services.save_report(
+                project, milestone, actor=user, summary="", kpi_values={}, expected_version=0
+            )
+        services.add_evidence(report, file.name or "", file.read(), actor=user)
+    return 201, report_out(_report_of(_found(request, project_id), milestone_id))
+
+
+@router.post(
+    "/projects/{project_id}/tranches/{tranche_id}/payment",
+    response={200: TrancheOut, **ERRORS},
+    auth=ANY_AUTH,
+    summary="Record the payment of a payable tranche (the Fund's staff)",
+)
+def record_payment(request, project_id: uuid.UUID, tranche_id: uuid.UUID, payload: PaymentIn):
+    user = _staff(request)
+    project = _found(request, project_id)
+    tranche = next((t for t in project.tranches.all() if t.pk == tranche_id), None)
+    if tranche is None:
+        raise NotFound()
+    services.record_payment(tranche, actor=user, reference=payload.reference)
+    detail = _detail(_found(request, project_id))
+    return next(t for t in detail["tranches"] if t["id"] == tranche_id)
+
+
+@router.post(
+    "/projects/{project_id}/terminate",
+    response={200: ProjectDetailOut, **ERRORS},
+    auth=ANY_AUTH,
+    summary="Terminate the project, with reasons (the Fund's staff)",
+)
+def terminate_project(request, project_id: uuid.UUID, payload: ReasonIn):
+    user = _staff(request)
+    project = _found(request, project_id)
+    services.terminate(project, actor=user, reason=payload.reason)
+    return _detail(_found(request, project_id))

@@ -120,3 +120,11 @@ class ProjectQuery(Schema):
     overdue: bool = NinjaField(False, description="only projects with overdue reports")
     limit: int = NinjaField(25, ge=1, le=500)
     offset: int = NinjaField(0, ge=0, le=1_000_000)
+
+
+class PrepareIn(Schema):
+    application: uuid.UUID = NinjaField(..., description="an approved application's id")
+
+
+class PaymentIn(Schema):
+    reference: str = NinjaField(..., max_length=100, description="the payment order's reference")
