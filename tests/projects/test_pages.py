@@ -317,3 +317,15 @@ def test_the_lead_is_pointed_to_the_agreement_to_sign(client, team):
         client, team.signatory, f"/projects/{project.pk}/reports/{milestones(project)[0].pk}/"
     )
     assert "The project is not in implementation." in html
+
+
+def test_the_project_page_keeps_its_queries_bounded(
+    client, team, project, django_assert_max_num_queries
+):
+    for milestone in milestones(project):
+        submitted_report(team, project, milestone, jobs="1", patents="1")
+    client.force_login(team.operator)
+    client.get(f"/projects/{project.pk}/")
+    with django_assert_max_num_queries(15):
+        response = client.get(f"/projects/{project.pk}/")
+    assert response.status_code == 200
