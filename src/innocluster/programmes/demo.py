@@ -268,8 +268,8 @@ class _Demo:
             .exclude(pk__in=[o.pk for o in self.leads[:20]])
             .order_by("-member_number")[:40]
         )
-        if not self.partners:  # a tiny registry: any admitted SME will do
-            self.partners = [o for o in self.leads if o.sme_category in SME] or self.leads
+        if len(self.partners) < 2:  # a tiny registry: any admitted SME will do
+            self.partners = [o for o in self.leads if o.sme_category in SME]
         self.next_lead = 0
         self.next_partner = 0
 
@@ -323,14 +323,20 @@ class _Demo:
             self.next_lead += 1
         count = 2 if self.rng.random() < 0.35 else 1
         partners: list[Organisation] = []
-        while len(partners) < count:
+        for _tries in range(2 * len(self.partners)):
             candidate = self.partners[self.next_partner % len(self.partners)]
             self.next_partner += 1
             if candidate.pk != lead.pk and candidate not in partners:
                 partners.append(candidate)
-            if self.next_partner > 10_000:
+            if len(partners) == count:
                 break
         return lead, partners
+
+    def too_small(self) -> str:
+        """Why the registry cannot hold the demo's consortia, or ""."""
+        if not self.leads or len(self.partners) < 2:
+            return "too few member organisations and SMEs for the demo's consortia"
+        return ""
 
     # calls -------------------------------------------------------------------------------------
 
@@ -821,6 +827,9 @@ def run(accounts: dict, member_org: Organisation, *, full: bool = True) -> Joint
         result.skipped = "inside a transaction: signing's effects run only after commit"
         return result
     demo = _Demo(accounts, member_org, full)
+    result.skipped = demo.too_small()
+    if result.skipped:
+        return result
     programme, version = demo.programme()
     demo.experts()
     steps = {
