@@ -224,6 +224,17 @@ def list_applications(request, filters: Query[ApplicationListQuery]):
     }
 
 
+def _file_docs(content_type: str, schema: dict) -> dict:
+    return {
+        "responses": {
+            200: {
+                "description": "The filtered applications the caller may see",
+                "content": {content_type: {"schema": schema}},
+            }
+        }
+    }
+
+
 def _export(request, filters, fmt: str):
     caller = _caller(request)
     application_filter = _filter(filters)
@@ -252,6 +263,7 @@ def _export(request, filters, fmt: str):
     response={200: None, **ERRORS},
     auth=ANY_AUTH,
     summary="The filtered applications as CSV (UTF-8 with BOM, semicolons)",
+    openapi_extra=_file_docs("text/csv", {"type": "string"}),
 )
 def export_csv(request, filters: Query[ApplicationFilterQuery]):
     return _export(request, filters, "csv")
@@ -262,6 +274,7 @@ def export_csv(request, filters: Query[ApplicationFilterQuery]):
     response={200: None, **ERRORS},
     auth=ANY_AUTH,
     summary="The filtered applications as XLSX",
+    openapi_extra=_file_docs(exports.XLSX_MEDIA_TYPE, {"type": "string", "format": "binary"}),
 )
 def export_xlsx(request, filters: Query[ApplicationFilterQuery]):
     return _export(request, filters, "xlsx")
