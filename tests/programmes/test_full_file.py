@@ -99,3 +99,20 @@ def test_members_cannot_download_the_full_file(client, submitted):
     client.force_login(person(submitted.lead, "owner"))
     response = client.get(reverse("manage_applications:file", args=[submitted.pk]))
     assert response.status_code == 404
+
+
+def test_the_detail_page_lists_the_documents_and_links_the_signed_submission(
+    client, submitted, django_assert_max_num_queries
+):
+    client.force_login(FundOperatorFactory())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("manage_applications:detail", args=[submitted.pk])
+    with django_assert_max_num_queries(40):
+        response = client.get(url)
+    html = response.content.decode()
+    submission = Document.objects.get(pk=submitted.submission_document_id)
+    consent = Document.objects.get(doc_type="consent")
+    assert reverse("documents:detail", args=[submission.pk]) in html
+    assert submission.registration_number in html and consent.registration_number in html
+    assert "budget.xlsx" in html
+    assert "application.submit" in html  # the history
