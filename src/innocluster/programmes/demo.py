@@ -410,6 +410,9 @@ class _Demo:
         calls.set_criteria(call, CRITERIA, actor=self.operator)
         if key != "draft":
             call = calls.publish_call(call, actor=self.operator)
+        if key in ("open", "upcoming"):  # announced some days ago
+            Call.objects.filter(pk=call.pk).update(published_at=_at(self.now, _published))
+            call.refresh_from_db()
         return call
 
     def close(self, call: Call, key: str) -> None:
@@ -519,16 +522,17 @@ class _Demo:
         ]
 
     def _budget(self, grant: Decimal, milestones: list[dict]) -> list[dict]:
-        """The grant by category and year (this year and the last milestone's), with the
-        participants' co-financing at half the grant (a third of the budget)."""
-        years = sorted(
-            {self.today.year, datetime.date.fromisoformat(milestones[-1]["due_on"]).year}
-        )
+        """The grant by category and year (a quarter this year, the rest in the year of the
+        last milestone), with the participants' co-financing at half the grant (a third of the
+        budget)."""
+        last_year = datetime.date.fromisoformat(milestones[-1]["due_on"]).year
+        years = [(self.today.year, Decimal("0.25")), (last_year, Decimal("0.75"))]
+        if last_year == self.today.year:
+            years = [(last_year, Decimal(1))]
+        cells = [(c, Decimal(s) * w, y) for c, s in COSTS for y, w in years]
         lines, left_grant, left_cof = [], grant, grant / 2
-        cells = [(c, s, y) for c, s in COSTS for y in years]
-        for index, (category, share, year) in enumerate(cells):
+        for index, (category, part, year) in enumerate(cells):
             last = index == len(cells) - 1
-            part = Decimal(share) / len(years)
             g = left_grant if last else (grant * part).quantize(Decimal("1000"))
             c = left_cof if last else (grant / 2 * part).quantize(Decimal("1000"))
             left_grant -= g
@@ -539,7 +543,7 @@ class _Demo:
                     "year": year,
                     "grant_rub": str(g.quantize(Decimal("0.01"))),
                     "cofinancing_rub": str(c.quantize(Decimal("0.01"))),
-                }  # fmt: skip
+                }
             )
         return lines
 
@@ -680,9 +684,12 @@ class _Demo:
         from innocluster.projects import services as projects
         from innocluster.projects.models import Tranche
 
+        # The results add up to 110 % of the targets: 40 % over the interim reports, 70 % in
+        # the final one.
         targets = {t.kpi: t.target for t in application.kpi_targets.all()}
-        final = milestone.number == application.milestones.count()
-        share = Decimal("0.7") if final else Decimal("0.4")
+        count = application.milestones.count()
+        final = milestone.number == count
+        share = Decimal("0.7") if final else Decimal("0.4") / max(count - 1, 1)
         values = {
             code: str((target * share).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
             for code, target in targets.items()
@@ -696,6 +703,10 @@ class _Demo:
             "подтверждены документами, приложенными к отчету.",
             kpi_values=values,
             expected_version=0,
+        )
+        evidence = f"{milestone.deliverables}: {application.number}, этап {milestone.number}.\n"
+        projects.add_evidence(
+            report, f"Отчет по этапу {milestone.number}.txt", evidence.encode(), actor=signer
         )
         projects.submit_report(report, actor=signer)
         act = projects.accept_report(report, actor=self.operator)
