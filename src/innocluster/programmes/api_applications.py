@@ -242,7 +242,11 @@ def _export(request, filters, fmt: str):
     record_export(
         actor=caller_user(request),
         kind=f"applications.{fmt}",
-        params={**application_filter.as_params(), "api": True},
+        params={
+            **application_filter.as_params(),
+            "api": True,
+            **({"token": str(caller.pk)} if caller_token(request) is not None else {}),
+        },
     )
     if fmt == "xlsx":
         return FileResponse(

@@ -34,8 +34,8 @@ from .forms import ApplicationFilterForm, BulkForm
 # What a row shows; the rest (answers, summaries, the organisations' search documents) stays in
 # the database: reading whole rows of three tables doubled the page's time.
 ROW_FIELDS = (
-    "id", "number", "title", "state", "submitted_at", "call_id", "lead_id",
-    "call__id", "call__code", "lead__id", "lead__name_ru", "lead__name_en", "lead__inn",
+    "id", "number", "title", "state", "submitted_at",
+    "call__code", "lead__name_ru", "lead__name_en", "lead__inn",
 )  # fmt: skip
 
 
@@ -51,31 +51,32 @@ def parse_filter(params, form) -> ApplicationFilter | None:
 def page_of(
     application_filter: ApplicationFilter, page_number, per_page: int, count: int | None = None
 ):
-    """One page of the filtered list with what a row shows, in a fixed number of queries: the
+    """One page of the filtered list, its rows ready to print, in a fixed number of queries: the
     count (none when ``count`` is known, e.g. from the counts per state), the page's ids, its
-    rows (lead, call, requested grant and score in one statement) and the partners. As
+    rows (lead, call, requested grant and score in one statement) and the partners' names. As
     ``core.paging.paginate_by_ids``: the narrow ids are sorted and sliced first, then only the
-    page's rows are read whole."""
+    page's rows are read, as plain values (building model instances cost more than the query)."""
     filtered = application_filter.apply(Application.objects.all())
     paginator = Paginator(filtered.values_list("pk", flat=True), per_page)
     if count is not None:
         paginator.count = count  # a cached_property: set, it is not queried again
     page = paginator.get_page(page_number)
     wanted = list(page.object_list)
-    rows = (
-        Application.objects.select_related("call", "lead")
-        .only(*ROW_FIELDS)
-        .annotate(grant=money_subquery("grant_rub"), score=score_subquery())
-    )
-    found = rows.in_bulk(wanted) if wanted else {}
-    page.object_list = [found[pk] for pk in wanted if pk in found]
-    _display(page.object_list)
+    found = {}
+    if wanted:
+        rows = (
+            Application.objects.filter(pk__in=wanted)
+            .annotate(grant=money_subquery("grant_rub"), score=score_subquery())
+            .values(*ROW_FIELDS, "grant", "score")
+        )
+        found = {row["id"]: row for row in rows}
+    page.object_list = _display([found[pk] for pk in wanted if pk in found])
     return page
 
 
-def _partner_names(applications, english: bool) -> dict:
-    """Each application's partners' names, in one narrow query (no model instances)."""
-    names: dict = {a.pk: [] for a in applications}
+def _partner_names(ids, english: bool) -> dict:
+    """Each application's partners' names, in one narrow query."""
+    names: dict = {pk: [] for pk in ids}
     partners = (
         ConsortiumMember.objects.filter(application_id__in=list(names), role=MemberRole.PARTNER)
         .order_by("invited_at")
@@ -89,28 +90,32 @@ def _partner_names(applications, english: bool) -> dict:
 _ANY_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def _display(applications) -> None:
+def _display(rows: list[dict]) -> list[dict]:
     """What each row prints, prepared here: template filters and a reversed URL per cell cost
     more than the page's queries."""
     before, after = reverse("manage_applications:detail", args=[_ANY_ID]).split(_ANY_ID)
     english = (get_language() or "ru").startswith("en")
     labels = dict(ApplicationState.choices)
-    partners = _partner_names(applications, english)
-    for application in applications:
-        application.url = f"{before}{application.pk}{after}"
-        application.state_label = labels.get(application.state, application.state)
-        application.grant_text = _amount(application.grant, english)
-        application.submitted_text = (
-            timezone.localtime(application.submitted_at).strftime(
+    partners = _partner_names([row["id"] for row in rows], english)
+    for row in rows:
+        submitted = row["submitted_at"]
+        row.update(
+            url=f"{before}{row['id']}{after}",
+            state_label=labels.get(row["state"], row["state"]),
+            lead_name=(row["lead__name_en"] if english and row["lead__name_en"] else None)
+            or row["lead__name_ru"],
+            grant_text=_amount(row["grant"], english),
+            submitted_text=timezone.localtime(submitted).strftime(
                 "%Y-%m-%d %H:%M" if english else "%d.%m.%Y %H:%M"
             )
-            if application.submitted_at
-            else "—"
+            if submitted
+            else "—",
+            score_text=_amount(row["score"], english, places=1)
+            if row["score"] is not None
+            else "—",
+            partner_names="; ".join(partners[row["id"]]),
         )
-        application.score_text = (
-            _amount(application.score, english, places=1) if application.score is not None else "—"
-        )
-        application.partner_names = "; ".join(partners[application.pk])
+    return rows
 
 
 def _amount(value, english: bool, places: int = 2) -> str:
