@@ -65,6 +65,16 @@ def success_message(page) -> str:
     return page.locator(".messages .message-success").all_inner_texts()
 
 
+def follow_notification(page, text: str) -> None:
+    """Open the person's notifications and follow the newest unread one that says ``text``, as
+    they would when told that something needs them."""
+    page.goto("/notifications/")
+    cards = page.locator("ul.notifications li.unread", has_text=text)
+    assert cards.count(), (f"no unread notification saying {text!r}", main_text(page))
+    with page.expect_navigation():
+        cards.first.locator("form button[type=submit]").click()
+
+
 class Cast:
     """The people of a walk: for each, a browser context of their own (own cookies), signed in
     once through the login form, in ``language`` (None: the browser's, Russian)."""

@@ -4,26 +4,32 @@ step done by the person whose job it is, signed in as them (issue 5's "Done when
 1. the Fund's operator opens the call;
 2. the lead applies as a consortium: the partner's signatory signs the consent, the lead's
    signatory submits and signs the submission;
-3. the operator screens the application and has the experts assigned automatically;
-4. the expert scores every criterion with comments and submits the review;
+3. the operator screens the application and has an expert assigned automatically;
+4. the expert, told by a notification, scores every criterion with comments and submits;
 5. the operator sends it to the board, reads the ranking and convenes a board session;
 6. the board member votes, the operator records the approval with the grant and closes the
    session, the board member signs the minutes;
 7. the operator prepares the grant agreement, the lead's signatory signs it, the Fund's
    signatory countersigns it;
 8. the lead reports each milestone with KPI values, the operator accepts each report, the Fund's
-   signatory signs each act: after the final one the project is implemented;
+   signatory signs each act and the operator records each tranche's payment: after the final
+   act the project is implemented;
 9. the operator's KPI dashboard and ``GET /api/v1/kpis`` count it.
 
-The walk is in English (asserted messages are the source strings); axe-core audits the review,
-board, project, back-office, documents and KPI pages it visits (the applicant's pages are
-audited by test_application_flow).
+People act where the portal sends them: their notifications, their lists, the buttons on the
+pages. The walk is in English (the asserted messages are the source strings); axe-core audits
+the review, board, project, back-office, documents and KPI pages it visits (the applicant's
+pages are audited by test_application_flow).
+
+Where another part's page cannot do its step yet, the step goes through the service that page
+would call, marked ``TODO(page)`` with what is missing.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -36,6 +42,7 @@ from tests.browser.joint_project_steps import (
     apply_as_consortium,
     click_and_wait,
     countersign_for_the_fund,
+    follow_notification,
     main_text,
     sign_with_password,
     success_message,
@@ -51,44 +58,44 @@ REPORTED = [
 ]
 
 
-def open_the_call(operator):
-    """The Fund's operator configures and publishes the call. There is no page for it yet (the
-    Django admin has no publish action: a published call is read-only there), so the operator's
-    services do it, the way the back office will."""
-    from innocluster.programmes import calls
-    from tests.programmes.call_factories import CRITERIA, FIELDS
+@dataclass
+class Walk:
+    """The people of the walk, their signed-in pages, and what they work on."""
 
-    programme = calls.create_programme(
-        actor=operator, code="joint-e2e", name_ru="Совместные проекты", name_en="Joint projects"
-    )
-    _form, version = calls.create_form(
-        actor=operator, code="joint-e2e-form", name="Joint project application", fields=FIELDS
-    )
-    now = timezone.now()
-    call = calls.create_call(
-        programme,
-        {
-            "code": "jp-e2e",
-            "title_ru": "Конкурс совместных проектов",
-            "title_en": "Joint projects call",
-            "opens_at": now - datetime.timedelta(hours=1),
-            "deadline": now + datetime.timedelta(days=10),
-            "budget_rub": Decimal("10000000"),
-            "max_grant_rub": Decimal("5000000"),
-            "priority_areas": ["ict"],
-            "innovation_types": ["technological"],
-            "min_members": 2,
-            "max_members": 3,
-            "min_sme_members": 1,
-            "cofinancing_min_share": Decimal("0.2"),
-            "form_version": version,
-            "required_documents": [{"code": "charter", "name_ru": "Устав", "name_en": "Charter"}],
-            "reviewers_per_application": 1,
-        },
-        actor=operator,
-    )
-    calls.set_criteria(call, [dict(c) for c in CRITERIA], actor=operator)
-    return calls.publish_call(call, actor=operator)
+    people: Cast
+    operator: object  # the Fund's operator
+    director: object  # the Fund's signatory (an operator too)
+    consortium: Consortium
+    expert: object  # review.Expert
+    member: object  # a board member
+    call: object = None
+    application: object = None
+    session: object = None
+    project: object = None
+
+    @property
+    def ops(self):
+        return self.people(self.operator)
+
+    @property
+    def fund(self):
+        return self.people(self.director)
+
+    @property
+    def lead(self):
+        return self.people(self.consortium.signatory)
+
+    @property
+    def reviewer(self):
+        return self.people(self.expert.user)
+
+    @property
+    def board(self):
+        return self.people(self.member)
+
+    def state(self) -> str:
+        self.application.refresh_from_db()
+        return self.application.state
 
 
 def axe_check_except(page, label: str, *, known: set[str]) -> None:
@@ -97,12 +104,12 @@ def axe_check_except(page, label: str, *, known: set[str]) -> None:
     assert not violations, (label, [(v["id"], v["help"]) for v in violations])
 
 
-def state_of(application) -> str:
-    application.refresh_from_db()
-    return application.state
+def badge(page) -> str:
+    """The first state badge in the page's main part."""
+    return page.locator("main .status-badge").first.inner_text()
 
 
-def move_in_back_office(page, application, action: str, expected_label: str) -> None:
+def move_in_back_office(page, action: str, expected_label: str) -> None:
     """The operator presses the workflow button of ``action`` on the application's page."""
     click_and_wait(page, f"form:has(input[name=action][value={action}]) button[type=submit]")
     assert page.locator(".error-summary").count() == 0, main_text(page)
@@ -110,234 +117,386 @@ def move_in_back_office(page, application, action: str, expected_label: str) -> 
     assert page.locator("#application-state").inner_text() == expected_label
 
 
-def test_a_call_runs_from_its_opening_to_an_implemented_project(browser, live_url):
-    from innocluster.documents.fund import add_fund_signatory
+# --- 1. the call -------------------------------------------------------------------------------
+
+
+def open_the_call(walk: Walk) -> None:
+    """The Fund's operator configures and publishes the call, and finds it open on its public
+    page. There is no operators' page for calls yet, and the Django admin has no publish action
+    (a published call is read-only there): the operator's services do it, as that page will."""
+    from innocluster.programmes import calls
+    from tests.programmes.call_factories import CRITERIA, FIELDS
+
+    operator = walk.operator
+    programme = calls.create_programme(
+        actor=operator, code="joint-e2e", name_ru="Совместные проекты", name_en="Joint projects"
+    )
+    _form, version = calls.create_form(
+        actor=operator, code="joint-e2e-form", name="Joint project application", fields=FIELDS
+    )
+    now = timezone.now()
+    data = {
+        "code": "jp-e2e",
+        "title_ru": "Конкурс совместных проектов",
+        "title_en": "Joint projects call",
+        "opens_at": now - datetime.timedelta(hours=1),
+        "deadline": now + datetime.timedelta(days=10),
+        "budget_rub": Decimal("10000000"),
+        "max_grant_rub": Decimal("5000000"),
+        "priority_areas": ["ict"],
+        "innovation_types": ["technological"],
+        "min_members": 2,
+        "max_members": 3,
+        "min_sme_members": 1,
+        "cofinancing_min_share": Decimal("0.2"),
+        "form_version": version,
+        "required_documents": [{"code": "charter", "name_ru": "Устав", "name_en": "Charter"}],
+        "reviewers_per_application": 1,
+    }
+    call = calls.create_call(programme, data, actor=operator)
+    calls.set_criteria(call, [dict(c) for c in CRITERIA], actor=operator)
+    walk.call = calls.publish_call(call, actor=operator)
+
+    page = walk.ops
+    page.goto(f"/calls/{call.code}/")
+    assert page.locator(".call-status-open").count() >= 1, main_text(page)
+    assert "Novelty" in main_text(page)  # the criteria are public
+
+
+# --- 3. screening and assignment ---------------------------------------------------------------
+
+
+def screen_and_assign(walk: Walk) -> None:
+    application, code = walk.application, walk.call.code
+    ops = walk.ops
+    follow_notification(ops, f"Application {application.number} was submitted")
+    assert ops.url.endswith(f"/manage/applications/{application.pk}/")
+    ops.goto("/manage/applications/")
+    row = ops.locator("main table tbody tr", has_text=application.number)
+    assert "Submitted" in row.inner_text()
+    axe_check(ops, "back office: applications")
+    click_and_wait(ops, f"main table tbody a[href$='/{application.pk}/']")
+    assert ops.locator("#application-state").inner_text() == "Submitted"
+    axe_check(ops, "back office: a submitted application")
+    move_in_back_office(ops, "start_screening", "Screening")
+    move_in_back_office(ops, "pass_screening", "In expert review")
+    assert walk.state() == "in_review"
+
+    ops.goto(f"/review/calls/{code}/")
+    assert "No expert yet." in main_text(ops)
+    axe_check(ops, "review: the call's applications and experts")
+    click_and_wait(ops, f"form[action$='/review/calls/{code}/assign-automatically/'] button")
+    report = ops.locator("section[aria-labelledby=report-heading]").inner_text()
+    assert "New assignments: 1" in report, report
+    assert "Expert in digital twins: Assigned" in main_text(ops)
+
+
+# --- 4. the review -----------------------------------------------------------------------------
+
+
+def review(walk: Walk) -> None:
+    from innocluster.review.models import Assignment
+
+    assignment = Assignment.objects.get(application=walk.application)
+    assert assignment.expert == walk.expert
+    reviewer = walk.reviewer
+    follow_notification(reviewer, "to review")
+    assert reviewer.url.endswith("/review/")
+    axe_check(reviewer, "review: my assignments")
+    click_and_wait(reviewer, f"a[href='/review/assignments/{assignment.pk}/']")
+    assert walk.application.title in main_text(reviewer)
+    axe_check(reviewer, "review: the scoring form")
+    # Submitting with a criterion unscored is refused at that field; nothing is saved.
+    reviewer.fill("#score-novelty", "9")
+    click_and_wait(reviewer, "button[name=action][value=submit]")
+    assert reviewer.locator("#score-team[aria-invalid=true]").count() == 1, main_text(reviewer)
+    assert not hasattr(Assignment.objects.get(pk=assignment.pk), "review")
+    axe_check(reviewer, "review: the scoring form refused")
+    reviewer.fill("#comment-novelty", "A digital twin of a whole line is new in the region.")
+    reviewer.fill("#score-team", "8")
+    reviewer.fill("#comment-team", "The partner brings the shop-floor experience.")
+    reviewer.fill("#comment-overall", "Worth funding.")
+    click_and_wait(reviewer, "button[name=action][value=submit]")
+    assert "Your review is submitted." in success_message(reviewer)
+    assert "Weighted total (0–100)" in main_text(reviewer)
+    assert reviewer.locator("#score-novelty").count() == 0  # no longer editable
+    axe_check(reviewer, "review: a submitted review")
+
+
+# --- 5. to the board ---------------------------------------------------------------------------
+
+
+def convene_the_board(walk: Walk) -> None:
+    from innocluster.review.models import BoardSession
+
+    application, code = walk.application, walk.call.code
+    ops = walk.ops
+    ops.goto(f"/review/calls/{code}/")
+    row = ops.locator("main table tbody tr", has_text=application.number)
+    assert "1 / 1" in row.inner_text()
+    click_and_wait(ops, f"form[action$='/review/calls/{code}/send-to-board/'] button")
+    sent = ops.locator("section[aria-labelledby=send-heading]").inner_text()
+    assert application.number in sent, sent
+    assert walk.state() == "board"
+
+    ops.goto(f"/review/calls/{code}/ranking/")
+    ranked = ops.locator("main table tbody tr", has_text=application.number)
+    assert "above the line" in ranked.inner_text()
+    axe_check(ops, "review: ranking and funding line")
+    ops.fill("#id_held_on", timezone.localdate().isoformat())
+    ops.locator(f"input[name=members][value='{walk.member.pk}']").check()
+    click_and_wait(ops, f"form[action$='/review/calls/{code}/board-sessions/new/'] button")
+    assert "The board session is convened; its members are told." in success_message(ops)
+    walk.session = BoardSession.objects.get(call=walk.call)
+    assert ops.url.endswith(f"/review/board/{walk.session.pk}/")
+    axe_check(ops, "board: an open session (operator)")
+
+
+# --- 6. the board ------------------------------------------------------------------------------
+
+
+def the_board_decides(walk: Walk) -> None:
     from innocluster.documents.models import Document
     from innocluster.documents.signing import sign_simple
-    from innocluster.projects.models import MilestoneReport, Project
-    from innocluster.review.models import Assignment, BoardSession
-    from tests.accounts.factories import PASSWORD, FundOperatorFactory
+    from tests.accounts.factories import PASSWORD
+
+    session = walk.session
+    decision = session.decisions.get()
+    board = walk.board
+    follow_notification(board, "Board session on")
+    assert board.url.endswith(f"/review/board/{session.pk}/")
+    axe_check(board, "board: an open session (member)")
+    click_and_wait(board, f"a[href='/review/board/{session.pk}/items/{decision.pk}/']")
+    assert "Worth funding." in main_text(board)  # the expert's review, unnamed
+    axe_check(board, "board: an agenda item with its review")
+    board.goto(f"/review/board/{session.pk}/")
+    assert board.locator(f"form[action$='/items/{decision.pk}/decide/']").count() == 0
+    click_and_wait(board, f"#item-{decision.pk} button[name=vote][value=for]")
+    assert "Your vote is recorded." in success_message(board)
+    assert "1 / 0 / 0" in board.locator("main table tbody tr").first.inner_text()
+
+    ops = walk.ops
+    ops.goto(f"/review/board/{session.pk}/")
+    # Closing before every item is decided is refused with the reason; nothing changes.
+    click_and_wait(ops, f"form[action$='/review/board/{session.pk}/close/'] button")
+    assert ops.locator("#close-error").count() == 1, main_text(ops)
+    session.refresh_from_db()
+    assert session.closed_at is None
+    ops.select_option(f"#outcome-{decision.pk}", "approved")
+    ops.fill(f"#grant_rub-{decision.pk}", str(GRANT))
+    ops.fill(f"#reasons-{decision.pk}", "Above the funding line; unanimous.")
+    click_and_wait(ops, f"form[action$='/items/{decision.pk}/decide/'] button")
+    assert "The decision is recorded and the applicant is told." in success_message(ops)
+    assert walk.state() == "approved"
+    click_and_wait(ops, f"form[action$='/review/board/{session.pk}/close/'] button")
+    assert "The session is closed; the minutes are sent to the members." in success_message(ops)
+    session.refresh_from_db()
+    assert session.closed_at is not None and session.minutes_document_id
+
+    follow_notification(board, "Sign the minutes")
+    assert board.url.endswith(f"/documents/{session.minutes_document_id}/")
+    axe_check(board, "documents: the minutes to sign")
+    assert "is waiting for your signature" in main_text(board)
+    if board.locator("form[action$='/sign/']").count():
+        sign_with_password(board)
+        assert "You signed the document." in success_message(board)
+    else:
+        # TODO(page): a board member is offered only "Countersign for the Fund" on the
+        # minutes, not their own signature: documents/views.py::_actions takes every step of
+        # the Fund's organisation for the Fund's countersignature, even a member's personal
+        # step (review/board.py routes the minutes as the Fund's steps with role "user").
+        # Signed through the service the simple signature form calls.
+        minutes = Document.objects.get(pk=session.minutes_document_id)
+        sign_simple(minutes, walk.member, password=PASSWORD)
+    board.goto(f"/review/board/{session.pk}/")
+    assert "Signed by every board member" in main_text(board)
+
+    # The lead is told; the expert, external, never sees the outcome.
+    lead = walk.lead
+    follow_notification(lead, "is approved for support")
+    assert lead.locator("[data-state]").first.get_attribute("data-state") == "approved"
+    walk.reviewer.goto("/review/")
+    click_and_wait(walk.reviewer, "main table a[href^='/review/assignments/']")
+    assert "Approved" not in main_text(walk.reviewer)
+
+
+# --- 7. the grant agreement --------------------------------------------------------------------
+
+
+def sign_the_agreement(walk: Walk) -> None:
+    from innocluster.projects.models import Project
+
+    application = walk.application
+    ops = walk.ops
+    ops.goto(f"/manage/applications/{application.pk}/")
+    assert ops.locator("#application-state").inner_text() == "Approved"
+    axe_check(ops, "back office: an approved application")
+    click_and_wait(ops, f"form[action='/projects/prepare/{application.pk}/'] button")
+    assert "The grant agreement is prepared and sent to the lead to sign." in success_message(ops)
+    project = walk.project = Project.objects.get(application=application)
+    assert ops.url.endswith(f"/projects/{project.pk}/")
+    assert badge(ops) == "Agreement being signed"
+    assert project.grant_rub == GRANT
+    axe_check(ops, "project: the agreement being signed (operator)")
+    agreement = project.agreements.get(kind="main")
+
+    lead = walk.lead
+    follow_notification(lead, "waits for your signature")
+    assert lead.url.endswith(f"/documents/{agreement.document_id}/")
+    sign_with_password(lead)
+    assert "You signed the document." in success_message(lead)
+
+    # The Fund's signatory finds the agreement on the project's page (no notification tells
+    # them: reported) and countersigns it.
+    fund = walk.fund
+    fund.goto(f"/projects/{project.pk}/")
+    click_and_wait(fund, f"a[href='/documents/{agreement.document_id}/']")
+    axe_check(fund, "documents: the agreement to countersign")
+    countersign_for_the_fund(fund)
+    assert "You countersigned the document for the Fund." in success_message(fund)
+    assert walk.state() == "in_implementation"
+
+    follow_notification(lead, "is in force")
+    assert lead.url.endswith(f"/projects/{project.pk}/")
+    assert badge(lead) == "In implementation"
+    assert "In force" in lead.locator("table[aria-labelledby=agreements-heading]").inner_text()
+    axe_check(lead, "project: in implementation (lead)")
+
+
+# --- 8. the milestones -------------------------------------------------------------------------
+
+
+def report_each_milestone(walk: Walk) -> None:
+    from innocluster.projects.models import MilestoneReport
+
+    project, lead, ops, fund = walk.project, walk.lead, walk.ops, walk.fund
+    milestones = list(walk.application.milestones.order_by("number"))
+    for milestone, values in zip(milestones, REPORTED, strict=True):
+        first = milestone.number == 1
+        report_url = f"/projects/{project.pk}/reports/{milestone.pk}/"
+        lead.goto(f"/projects/{project.pk}/")
+        click_and_wait(lead, f"a[href='{report_url}']")
+        lead.fill("#id_summary", f"{milestone.title}: done as planned.")
+        for code, value in values.items():
+            lead.fill(f"#id_kpi_{code}", value)
+        if first:
+            axe_check(lead, "project: the report form")
+        click_and_wait(lead, "button[name=action][value=submit]")
+        assert "The report is submitted to the Fund." in success_message(lead)
+        assert "The report is with the Fund." in main_text(lead)
+
+        follow_notification(ops, "waits for acceptance")
+        assert ops.url.endswith(report_url)
+        if first:
+            axe_check(ops, "project: a report to accept (operator)")
+        click_and_wait(ops, f"form[action='{report_url}accept/'] button")
+        assert ops.locator(".error-summary").count() == 0, main_text(ops)
+        report = MilestoneReport.objects.get(project=project, milestone=milestone)
+        assert report.act_document_id and report.state == "submitted"
+        assert "The act of acceptance is on its route." in main_text(ops)
+
+        follow_notification(fund, "waits for the Fund's signature")
+        assert fund.url.endswith(f"/documents/{report.act_document_id}/")
+        countersign_for_the_fund(fund)
+        assert "You countersigned the document for the Fund." in success_message(fund)
+        report.refresh_from_db()
+        assert report.state == "accepted"
+
+        # The tranche is payable: the operator records its payment.
+        tranche = project.tranches.get(milestone=milestone)
+        ops.goto(f"/projects/{project.pk}/")
+        ops.fill(f"#id_pay-{tranche.pk}-reference", f"PO-{milestone.number}")
+        click_and_wait(ops, f"form[action$='/tranches/{tranche.pk}/pay/'] button")
+        assert "The payment is recorded." in success_message(ops)
+        if first:
+            assert badge(ops) == "In implementation"
+            axe_check(ops, "project: a milestone accepted and paid (operator)")
+
+    assert walk.state() == "completed"
+    follow_notification(lead, "is accepted")
+    assert badge(lead) == "Implemented"
+    kpis = lead.locator("table[aria-labelledby=kpis-heading] tbody tr", has_text="Jobs created")
+    assert kpis.locator("td").all_inner_texts() == ["12", "12"]  # target, achieved (5 + 7)
+    axe_check(lead, "project: implemented (lead)")
+
+
+# --- 9. the KPIs -------------------------------------------------------------------------------
+
+
+def the_kpis_count_it(walk: Walk) -> None:
+    ops = walk.ops
+    ops.goto("/manage/kpis/")
+    cards = {
+        card.locator("dt").inner_text(): card.locator("dd").inner_text()
+        for card in ops.locator(".kpi-cards .card").all()
+    }
+    # Numbers as English writes them.
+    assert cards["Implemented projects"] == "1", cards
+    assert cards["In implementation"] == "0", cards
+    assert cards["Jobs created"] == "12", cards
+    assert cards["Taxes paid, RUB"] == "4,000,000", cards
+    assert cards["Payback ratio (taxes per rouble of grant paid)"] == "1.33", cards
+    assert cards["Approval rate"] == "100.0 %", cards
+    project_row = ops.locator("table tbody tr", has_text=walk.application.title)
+    assert project_row.locator("td").first.inner_text() == "1"  # implemented
+    # TODO(page): insights/templates/insights/_kpi_table.html's <div class="table-wrap">
+    # scrolls sideways (12 columns) but cannot take the keyboard's focus: it needs
+    # tabindex="0" role="region" aria-label="{{ caption }}" (as projects/detail.html has).
+    # Until then that one rule is left out on this page; every other rule is checked.
+    axe_check_except(ops, "KPI dashboard", known={"scrollable-region-focusable"})
+
+    response = ops.request.get("/api/v1/kpis")
+    assert response.status == 200, response.text()
+    overall = json.loads(response.text())["rows"][0]
+    assert overall["implemented_projects"] == 1, overall
+    assert overall["projects_in_implementation"] == 0, overall
+    assert Decimal(overall["results"]["jobs"]) == 12
+    assert Decimal(overall["results"]["revenue_rub"]) == Decimal("50000000")
+    assert Decimal(overall["results"]["taxes_rub"]) == Decimal("4000000")
+    assert Decimal(overall["grant_paid_rub"]) == GRANT
+    response = ops.request.get(f"/api/v1/kpis?group=call&call={walk.call.code}")
+    assert json.loads(response.text())["rows"][0]["implemented_projects"] == 1
+
+
+def test_a_call_runs_from_its_opening_to_an_implemented_project(browser, live_url):
+    from innocluster.documents.fund import add_fund_signatory
+    from tests.accounts.factories import FundOperatorFactory
+    from tests.programmes.factories import person
+    from tests.registry.factories import MemberOrganisationFactory
     from tests.review.board_factories import board_member
     from tests.review.factories import ExpertFactory
 
-    operator = FundOperatorFactory(full_name="Operator of the Fund")
     director = FundOperatorFactory(full_name="Director of the Fund")
     add_fund_signatory(director)
-    consortium = Consortium.make()
-    expert = ExpertFactory(user__full_name="Expert in digital twins")
-    member = board_member(full_name="Member of the Board")
-
-    people = Cast(browser, live_url, language="en")
+    walk = Walk(
+        people=Cast(browser, live_url, language="en"),
+        operator=FundOperatorFactory(full_name="Operator of the Fund"),
+        director=director,
+        consortium=Consortium.make(),
+        expert=ExpertFactory(user__full_name="Expert in digital twins"),
+        member=board_member(full_name="Member of the Board"),
+    )
     try:
-        # 1. The Fund's operator opens the call; it is open on its public page.
-        call = open_the_call(operator)
-        page = people(operator)
-        page.goto(f"/calls/{call.code}/")
-        assert page.locator(".call-status-open").count() >= 1, main_text(page)
-
-        # 2. The consortium applies; the lead's signatory submits and signs.
-        lead = people(consortium.signatory)
-        application = apply_as_consortium(
-            lead, people(consortium.partner_signatory), call, consortium, language="en"
+        open_the_call(walk)  # 1
+        walk.application = apply_as_consortium(  # 2
+            walk.lead,
+            walk.people(walk.consortium.partner_signatory),
+            walk.call,
+            walk.consortium,
+            language="en",
         )
-        assert application.number
+        assert walk.application.number
+        screen_and_assign(walk)  # 3
+        review(walk)  # 4
+        convene_the_board(walk)  # 5
+        the_board_decides(walk)  # 6
+        sign_the_agreement(walk)  # 7
+        report_each_milestone(walk)  # 8
+        the_kpis_count_it(walk)  # 9
 
-        # 3. The operator screens it and has an expert assigned automatically.
-        ops = people(operator)
-        ops.goto("/manage/applications/")
-        row = ops.locator("main table tbody tr", has_text=application.number)
-        assert "Submitted" in row.inner_text()
-        axe_check(ops, "back office: applications")
-        click_and_wait(ops, f"main table tbody a[href$='/{application.pk}/']")
-        assert ops.locator("#application-state").inner_text() == "Submitted"
-        axe_check(ops, "back office: a submitted application")
-        move_in_back_office(ops, application, "start_screening", "Screening")
-        move_in_back_office(ops, application, "pass_screening", "In expert review")
-        assert state_of(application) == "in_review"
-
-        ops.goto(f"/review/calls/{call.code}/")
-        assert "No expert yet." in main_text(ops)
-        axe_check(ops, "review: the call's applications and experts")
-        click_and_wait(
-            ops, f"form[action$='/review/calls/{call.code}/assign-automatically/'] button"
-        )
-        report = ops.locator("section[aria-labelledby=report-heading]").inner_text()
-        assert "New assignments: 1" in report, report
-        assert "Expert in digital twins: Assigned" in main_text(ops)
-        assignment = Assignment.objects.get(application=application)
-        assert assignment.expert == expert
-
-        # 4. The expert scores every criterion, with comments, and submits.
-        reviewer = people(expert.user)
-        reviewer.goto("/review/")
-        axe_check(reviewer, "review: my assignments")
-        click_and_wait(reviewer, f"a[href='/review/assignments/{assignment.pk}/']")
-        assert application.title in main_text(reviewer)
-        axe_check(reviewer, "review: the scoring form")
-        reviewer.fill("#score-novelty", "9")
-        reviewer.fill("#comment-novelty", "A digital twin of a whole line is new in the region.")
-        reviewer.fill("#score-team", "8")
-        reviewer.fill("#comment-team", "The partner brings the shop-floor experience.")
-        reviewer.fill("#comment-overall", "Worth funding.")
-        click_and_wait(reviewer, "button[name=action][value=submit]")
-        assert "Your review is submitted." in success_message(reviewer)
-        assert "Weighted total (0–100)" in main_text(reviewer)
-        assert reviewer.locator("#score-novelty").count() == 0  # no longer editable
-        axe_check(reviewer, "review: a submitted review")
-
-        # 5. The operator sends it to the board, reads the ranking, convenes the board.
-        ops.goto(f"/review/calls/{call.code}/")
-        assert "1 / 1" in ops.locator("main table tbody tr").first.inner_text()
-        click_and_wait(ops, f"form[action$='/review/calls/{call.code}/send-to-board/'] button")
-        sent = ops.locator("section[aria-labelledby=send-heading]").inner_text()
-        assert application.number in sent, sent
-        assert state_of(application) == "board"
-        ops.goto(f"/review/calls/{call.code}/ranking/")
-        ranked = ops.locator("main table tbody tr", has_text=application.number)
-        assert "above the line" in ranked.inner_text()
-        axe_check(ops, "review: ranking and funding line")
-        ops.fill("#id_held_on", timezone.localdate().isoformat())
-        ops.locator(f"input[name=members][value='{member.pk}']").check()
-        click_and_wait(ops, f"form[action$='/review/calls/{call.code}/board-sessions/new/'] button")
-        assert "The board session is convened; its members are told." in success_message(ops)
-        session = BoardSession.objects.get(call=call)
-        decision = session.decisions.get()
-        assert ops.url.endswith(f"/review/board/{session.pk}/")
-        axe_check(ops, "board: an open session (operator)")
-
-        # 6. The member votes; the operator records the decision and closes the session; the
-        # member signs the minutes.
-        board = people(member)
-        board.goto("/review/board/")
-        click_and_wait(board, f"a[href='/review/board/{session.pk}/']")
-        axe_check(board, "board: an open session (member)")
-        board.goto(f"/review/board/{session.pk}/items/{decision.pk}/")
-        assert "Worth funding." in main_text(board)
-        axe_check(board, "board: an agenda item with its review")
-        board.goto(f"/review/board/{session.pk}/")
-        click_and_wait(board, f"#item-{decision.pk} button[name=vote][value=for]")
-        assert "Your vote is recorded." in success_message(board)
-        assert "1 / 0 / 0" in board.locator("main table tbody tr").first.inner_text()
-
-        ops.reload()
-        ops.select_option(f"#outcome-{decision.pk}", "approved")
-        ops.fill(f"#grant_rub-{decision.pk}", str(GRANT))
-        ops.fill(f"#reasons-{decision.pk}", "Above the funding line; unanimous.")
-        click_and_wait(ops, f"form[action$='/items/{decision.pk}/decide/'] button")
-        assert "The decision is recorded and the applicant is told." in success_message(ops)
-        assert state_of(application) == "approved"
-        click_and_wait(ops, f"form[action$='/review/board/{session.pk}/close/'] button")
-        assert "The session is closed; the minutes are sent to the members." in success_message(ops)
-        session.refresh_from_db()
-        assert session.closed_at is not None and session.minutes_document_id
-
-        board.goto(f"/review/board/{session.pk}/")
-        click_and_wait(board, f"a[href='/documents/{session.minutes_document_id}/']")
-        axe_check(board, "documents: the minutes to sign")
-        assert "is waiting for your signature" in main_text(board)
-        if board.locator("form[action$='/sign/']").count():
-            sign_with_password(board)
-            assert "You signed the document." in success_message(board)
-        else:
-            # TODO(page): a board member is offered only "Countersign for the Fund" on the
-            # minutes, not their own signature: documents/views.py::_actions takes every step of
-            # the Fund's organisation for the Fund's countersignature, even a member's personal
-            # step (review/board.py routes the minutes as the Fund's steps with role "user").
-            # Signed through the service the simple signature form calls.
-            sign_simple(
-                Document.objects.get(pk=session.minutes_document_id), member, password=PASSWORD
-            )
-        board.goto(f"/review/board/{session.pk}/")
-        assert "Signed by every board member" in main_text(board)
-
-        # 7. The grant agreement: prepared by the operator, signed by the lead's signatory,
-        # countersigned by the Fund's signatory.
-        ops.goto(f"/manage/applications/{application.pk}/")
-        assert ops.locator("#application-state").inner_text() == "Approved"
-        click_and_wait(ops, f"form[action='/projects/prepare/{application.pk}/'] button")
-        assert "The grant agreement is prepared and sent to the lead to sign." in success_message(
-            ops
-        )
-        project = Project.objects.get(application=application)
-        assert ops.url.endswith(f"/projects/{project.pk}/")
-        assert "Agreement being signed" in ops.locator(".status-badge").first.inner_text()
-        axe_check(ops, "project: the agreement being signed (operator)")
-        agreement = project.agreements.get(kind="main")
-
-        lead.goto(f"/projects/{project.pk}/")
-        click_and_wait(lead, f"a[href='/documents/{agreement.document_id}/']")
-        sign_with_password(lead)
-        assert "You signed the document." in success_message(lead)
-
-        fund = people(director)
-        fund.goto(f"/documents/{agreement.document_id}/")
-        axe_check(fund, "documents: the agreement to countersign")
-        countersign_for_the_fund(fund)
-        assert "You countersigned the document for the Fund." in success_message(fund)
-        assert state_of(application) == "in_implementation"
-        lead.goto(f"/projects/{project.pk}/")
-        assert "In implementation" in lead.locator(".status-badge").first.inner_text()
-        assert "In force" in lead.locator("main table").first.inner_text()
-        axe_check(lead, "project: in implementation (lead)")
-
-        # 8. Each milestone: reported by the lead, accepted by the operator, its act signed by
-        # the Fund's signatory.
-        milestones = list(application.milestones.order_by("number"))
-        for milestone, values in zip(milestones, REPORTED, strict=True):
-            report_url = f"/projects/{project.pk}/reports/{milestone.pk}/"
-            lead.goto(f"/projects/{project.pk}/")
-            click_and_wait(lead, f"a[href='{report_url}']")
-            lead.fill("#id_summary", f"{milestone.title}: done as planned.")
-            for code, value in values.items():
-                lead.fill(f"#id_kpi_{code}", value)
-            if milestone.number == 1:
-                axe_check(lead, "project: the report form")
-            click_and_wait(lead, "button[name=action][value=submit]")
-            assert "The report is submitted to the Fund." in success_message(lead)
-            assert "The report is with the Fund." in main_text(lead)
-
-            ops.goto(report_url)
-            if milestone.number == 1:
-                axe_check(ops, "project: a report to accept (operator)")
-            click_and_wait(ops, f"form[action='{report_url}accept/'] button")
-            assert ops.locator(".error-summary").count() == 0, main_text(ops)
-            report = MilestoneReport.objects.get(project=project, milestone=milestone)
-            assert report.act_document_id, main_text(ops)
-
-            fund.goto(f"/documents/{report.act_document_id}/")
-            countersign_for_the_fund(fund)
-            assert "You countersigned the document for the Fund." in success_message(fund)
-            report.refresh_from_db()
-            assert report.state == "accepted"
-
-        assert state_of(application) == "completed"
-        lead.goto(f"/projects/{project.pk}/")
-        assert "Implemented" in lead.locator(".status-badge").first.inner_text()
-        kpis = lead.locator("table[aria-labelledby=kpis-heading]").inner_text()
-        assert "12" in kpis  # jobs: 5 + 7 achieved, against the target of 12
-        axe_check(lead, "project: implemented (lead)")
-
-        # 9. The KPIs count it: on the operators' dashboard and in the API.
-        ops.goto("/manage/kpis/")
-        cards = {
-            card.locator("dt").inner_text(): card.locator("dd").inner_text()
-            for card in ops.locator(".kpi-cards .card").all()
-        }
-        assert cards["Implemented projects"] == "1", cards
-        assert cards["In implementation"] == "0", cards
-        assert cards["Jobs created"] == "12", cards
-        assert cards["Taxes paid, RUB"] == "4,000,000", cards  # as English writes it
-        # TODO(page): insights/templates/insights/_kpi_table.html's <div class="table-wrap">
-        # scrolls sideways (12 columns) but cannot take the keyboard's focus: it needs
-        # tabindex="0" role="region" aria-label="{{ caption }}" (as projects/detail.html has).
-        # Until then that one rule is left out on this page; every other rule is checked.
-        axe_check_except(ops, "KPI dashboard", known={"scrollable-region-focusable"})
-        response = ops.request.get("/api/v1/kpis")
-        assert response.status == 200, response.text()
-        overall = json.loads(response.text())["rows"][0]
-        assert overall["implemented_projects"] == 1, overall
-        assert Decimal(overall["results"]["jobs"]) == 12
-        assert Decimal(overall["results"]["taxes_rub"]) == Decimal("4000000")
-        assert Decimal(overall["results"]["revenue_rub"]) == Decimal("50000000")
+        # A member of another organisation sees nothing of the project.
+        outsider = walk.people(person(MemberOrganisationFactory(), "owner"))
+        assert outsider.goto(f"/projects/{walk.project.pk}/").status == 404
+        assert outsider.goto(f"/applications/{walk.application.pk}/").status == 404
     finally:
-        people.close()
+        walk.people.close()
