@@ -89,3 +89,33 @@ def test_countersign_through_the_api():
     assert [v["origin"] for v in detail["versions"]] == ["upload", "fund_pades"]
     assert detail["versions"][1]["based_on_sha256"] == detail["versions"][0]["sha256"]
     assert detail["status"] == "partly_signed"
+
+
+def test_a_person_named_on_the_funds_step_signs_as_themselves_not_with_the_funds_key(client):
+    """A board member signing the minutes for the Fund's board: their own signature; the
+    Fund's key (countersign) is refused for that step and not offered on the page."""
+    from innocluster.documents.services import StepSpec, send_for_signature
+    from innocluster.documents.signing import sign_simple
+    from innocluster.registry.models import OrganisationRole
+    from tests.accounts.factories import PASSWORD, BoardMemberFactory
+
+    from .factories import draft, person
+
+    member = BoardMemberFactory()
+    fund = fund_organisation()
+    OrganisationRole.objects.create(organisation=fund, user=member, role="viewer")
+    sender_actor = person(fund, "editor")
+    document = send_for_signature(
+        draft(fund, sender_actor),
+        [StepSpec(fund, order=1, role="user", user=member)],
+        sender_actor,
+    )
+    with pytest.raises(NotPermitted):
+        countersign_as_fund(document, fund_signatory())  # the Fund's signatory is not named
+    client.force_login(member)
+    page = client.get(f"/documents/{document.pk}/").content.decode()
+    assert f'action="/documents/{document.pk}/sign/"' in page
+    assert "/countersign/" not in page
+    signature = sign_simple(document, member, password=PASSWORD)
+    document.refresh_from_db()
+    assert signature.kind == "simple" and document.status == "signed"

@@ -35,6 +35,7 @@ from .choices import (
     MediaType,
     SecondFactor,
     SignatureKind,
+    StepRole,
     StepStatus,
     VersionOrigin,
 )
@@ -540,7 +541,7 @@ def countersign_as_fund(document: Document, user) -> Signature:
         document = lock(document)
         _require_in_flight(document)
         step = pending_step_for(user, document)
-        if step is None or not is_fund(step.organisation):
+        if step is None or not is_fund(step.organisation) or step.role == StepRole.USER:
             raise NotPermitted(
                 _("Only a signatory of the Fund may sign the Fund's step now."), code="no_step"
             )

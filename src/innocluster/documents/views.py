@@ -34,7 +34,7 @@ from innocluster.registry.choices import OrgRole
 from innocluster.registry.models import Organisation, OrganisationRole
 
 from . import generation, permissions, selectors, services, signing, storage, workflows
-from .choices import IN_FLIGHT_STATUSES, DocumentStatus, MediaType, PartyRole, StepStatus
+from .choices import IN_FLIGHT_STATUSES, DocumentStatus, MediaType, PartyRole, StepRole, StepStatus
 from .filters import DocumentFilter
 from .forms import (
     CertificateRevokeForm,
@@ -247,7 +247,9 @@ def _actions(user, document) -> dict:
     step = None
     if document.status in IN_FLIGHT_STATUSES:
         step = permissions.pending_step_for(user, document)
-    fund_step = step is not None and is_fund(step.organisation)
+    # The Fund's key signs only the Fund's signatory steps; a step naming one person (a board
+    # member signing minutes) is that person's own signature even when it is the Fund's.
+    fund_step = step is not None and is_fund(step.organisation) and step.role != StepRole.USER
     return {
         "step": step,
         "may_sign": step is not None and not fund_step,
