@@ -146,6 +146,7 @@ def test_reminders_go_to_drafts_and_returned_applications(
     draft_note = Notification.objects.get(recipient=draft_person)
     assert draft_note.kind == "application.reminder.draft"
     assert "Черновик" in draft_note.title_en and "Still missing" in draft_note.body_en
+    assert draft_note.url == f"/applications/{draft.pk}/"  # where the lead acts
     assert Notification.objects.get(recipient=returned_person).kind == (
         "application.reminder.revision"
     )

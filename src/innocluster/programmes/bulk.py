@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -244,7 +245,7 @@ def _remind(ids, result: BulkResult) -> None:
     from .checks import submission_problems
 
     for application in _loaded(ids):
-        url = f"/applications/{application.pk}/"
+        url = reverse("applications:detail", args=[application.pk])
         if application.state == ApplicationState.DRAFT:
             problems = submission_problems(application)
             missing = (

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,8 +24,6 @@ from .common import TEMPLATES, fund_staff_only, get_application
 from .forms import MoveForm
 
 HISTORY_LIMIT = 200
-# Another part of the system builds the agreement from an approved application.
-PREPARE_AGREEMENT_PATH = "/projects/prepare/{id}/"
 
 
 def _moves(user, application):
@@ -85,7 +84,8 @@ def _context(request, application, move_form=None, failed_action=""):
         "blocked": blocked,
         "move_form": move_form or MoveForm(),
         "failed_action": failed_action,
-        "prepare_agreement_url": PREPARE_AGREEMENT_PATH.format(id=application.pk)
+        # The projects app builds the agreement from an approved application.
+        "prepare_agreement_url": reverse("projects:prepare", args=[application.pk])
         if application.state == ApplicationState.APPROVED
         else "",
     }
