@@ -286,7 +286,7 @@ def test_the_list_keeps_its_queries_bounded(
     assert Project.objects.count() == 4
     client.force_login(team.operator)
     client.get("/projects/")  # warm up the session and caches
-    with django_assert_max_num_queries(7):  # session, user, count, page, overdue...
+    with django_assert_max_num_queries(8):  # session, user, count, page, overdue, waiting
         response = client.get("/projects/")
     assert response.status_code == 200
     assert response.content.decode().count('<th scope="row">') == 4
@@ -329,3 +329,34 @@ def test_the_project_page_keeps_its_queries_bounded(
     with django_assert_max_num_queries(15):
         response = client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
+
+
+def test_reports_waiting_for_the_fund_and_the_exports(client, team, project):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from innocluster.core.models import AuditEvent
+
+    first, _ = milestones(project)
+    html = page(client, team.operator, "/projects/?awaiting=on")
+    assert project.application.title not in html
+    submitted_report(team, project, first)
+    html = page(client, team.operator, "/projects/?awaiting=on")
+    assert project.application.title in html and "1 waiting for the Fund" in html
+    response = client.get("/projects/export.csv?awaiting=on")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    text = response.content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert table[0][0] == "Number" and len(table) == 2
+    assert table[1][0] == project.application.number and table[1][-1] == "1"
+    assert table[1][6] == "3000000.00"
+    assert AuditEvent.objects.filter(action="export.projects.csv", actor=team.operator).exists()
+    response = client.get("/projects/export.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.cell(2, 1).value == project.application.number
+    # Someone else's export holds none of this project.
+    client.force_login(person(MemberOrganisationFactory(), "owner"))
+    text = client.get("/projects/export.csv").content.decode("utf-8-sig")
+    assert project.application.number not in text

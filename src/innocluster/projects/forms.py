@@ -22,6 +22,7 @@ class ProjectFilterForm(forms.Form):
     )
     call = forms.CharField(label=_("Call code"), required=False, max_length=64)
     overdue = forms.BooleanField(label=_("Only with overdue reports"), required=False)
+    awaiting = forms.BooleanField(label=_("Only with reports waiting for the Fund"), required=False)
 
 
 class ReportForm(forms.Form):

@@ -83,9 +83,12 @@ def overdue_days_by_project(projects, day: datetime.date | None = None) -> dict:
     return result
 
 
-def projects_for(user, *, state: str = "", overdue: bool = False, call: str = ""):
-    """The projects ``user`` may see, filtered (the page and the API share it): by state (an
-    application state of a project), overdue reports only, a call's code."""
+def projects_for(
+    user, *, state: str = "", overdue: bool = False, call: str = "", awaiting: bool = False
+):
+    """The projects ``user`` may see, filtered (the page, the exports and the API share it): by
+    state (an application state of a project), overdue reports only, a call's code, reports
+    waiting for the Fund only."""
     projects = (
         Project.objects.visible_to(user)
         .select_related("application__lead", "application__call")
@@ -98,6 +101,12 @@ def projects_for(user, *, state: str = "", overdue: bool = False, call: str = ""
     if overdue:
         projects = projects.filter(
             Exists(_overdue_tranches(today()).filter(project=OuterRef("pk")))
+        )
+    if awaiting:
+        projects = projects.filter(
+            Exists(
+                MilestoneReport.objects.filter(project=OuterRef("pk"), state=ReportState.SUBMITTED)
+            )
         )
     return projects
 

@@ -27,7 +27,7 @@ from innocluster.core.errors import DomainError
 from innocluster.programmes.choices import ApplicationState
 from innocluster.programmes.models import Application
 
-from . import selectors, services
+from . import exports, selectors, services
 from .choices import HISTORY_LABELS, AgreementKind, AgreementState, ReportState, TrancheState
 from .forms import (
     EvidenceForm,
@@ -76,17 +76,15 @@ def place_errors(form, exc: DomainError, field_map: dict | None = None) -> None:
 def project_list(request):
     """The projects the user may see (the Fund's staff: all), filtered by state, call and
     overdue reports, each with the days its oldest overdue report is late."""
-    form = ProjectFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    projects = selectors.projects_for(
-        request.user,
-        state=filters.get("state") or "",
-        overdue=bool(filters.get("overdue")),
-        call=filters.get("call") or "",
-    )
+    form, projects = _filtered(request)
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    late = selectors.overdue_days_by_project([p.pk for p in page.object_list])
-    rows = [{"project": p, "late": late.get(p.pk, 0)} for p in page.object_list]
+    ids = [p.pk for p in page.object_list]
+    late = selectors.overdue_days_by_project(ids)
+    waiting = exports.awaiting_by_project(ids)
+    rows = [
+        {"project": p, "late": late.get(p.pk, 0), "waiting": waiting.get(p.pk, 0)}
+        for p in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -100,6 +98,45 @@ def project_list(request):
             "is_operator": request.user.is_fund_staff,
         },
     )
+
+
+def _filtered(request):
+    """The list's filter form and the projects it selects (all the user's when it is invalid:
+    the form shows why)."""
+    form = ProjectFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    projects = selectors.projects_for(
+        request.user,
+        state=filters.get("state") or "",
+        overdue=bool(filters.get("overdue")),
+        call=filters.get("call") or "",
+        awaiting=bool(filters.get("awaiting")),
+    )
+    return form, projects
+
+
+@require_safe
+@signed_in
+def project_export(request, fmt: str):
+    """The filtered list as CSV (UTF-8 with BOM, semicolons) or XLSX; the download is
+    recorded (who, which filters)."""
+    from django.http import FileResponse
+
+    from innocluster.core.audit import record_export
+
+    form, projects = _filtered(request)
+    params = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    record_export(actor=request.user, kind=f"projects.{fmt}", params=params)
+    if fmt == "xlsx":
+        return FileResponse(
+            exports.xlsx_file(projects),
+            as_attachment=True,
+            filename=exports.filename("xlsx"),
+            content_type=exports.XLSX_MEDIA_TYPE,
+        )
+    response = HttpResponse(exports.csv_bytes(projects), content_type=exports.CSV_MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("csv")}"'
+    return response
 
 
 # --- a project's page --------------------------------------------------------------------------
