@@ -65,12 +65,16 @@ def success_message(page) -> str:
     return page.locator(".messages .message-success").all_inner_texts()
 
 
-def follow_notification(page, text: str) -> None:
+def follow_notification(page, text: str, *, audit: bool = False) -> None:
     """Open the person's notifications and follow the newest unread one that says ``text``, as
-    they would when told that something needs them."""
+    they would when told that something needs them (``audit``: axe-core on the list first)."""
+    from tests.browser.conftest import axe_check
+
     page.goto("/notifications/")
     cards = page.locator("ul.notifications li.unread", has_text=text)
     assert cards.count(), (f"no unread notification saying {text!r}", main_text(page))
+    if audit:
+        axe_check(page, "notifications")
     with page.expect_navigation():
         cards.first.locator("form button[type=submit]").click()
 

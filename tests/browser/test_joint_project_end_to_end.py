@@ -200,7 +200,7 @@ def review(walk: Walk) -> None:
     assignment = Assignment.objects.get(application=walk.application)
     assert assignment.expert == walk.expert
     reviewer = walk.reviewer
-    follow_notification(reviewer, "to review")
+    follow_notification(reviewer, "to review", audit=True)
     assert reviewer.url.endswith("/review/")
     axe_check(reviewer, "review: my assignments")
     click_and_wait(reviewer, f"a[href='/review/assignments/{assignment.pk}/']")
@@ -418,6 +418,18 @@ def report_each_milestone(walk: Walk) -> None:
     kpis = lead.locator("table[aria-labelledby=kpis-heading] tbody tr", has_text="Jobs created")
     assert kpis.locator("td").all_inner_texts() == ["12", "12"]  # target, achieved (5 + 7)
     axe_check(lead, "project: implemented (lead)")
+
+    # The partner's signatory follows the project too, and reads its reports, but only the
+    # lead reports.
+    partner = walk.people(walk.consortium.partner_signatory)
+    partner.goto("/projects/")
+    row = partner.locator("main table tbody tr", has_text=walk.application.title)
+    assert "Implemented" in row.inner_text()
+    axe_check(partner, "projects: the list (partner)")
+    click_and_wait(partner, f"main table tbody a[href='/projects/{project.pk}/']")
+    click_and_wait(partner, f"a[href='/projects/{project.pk}/reports/{milestones[0].pk}/']")
+    assert "done as planned" in main_text(partner)
+    assert partner.locator("#id_summary").count() == 0
 
 
 # --- 9. the KPIs -------------------------------------------------------------------------------
