@@ -34,6 +34,9 @@ def test_the_list_and_the_detail(client, team, project):
         "revenue_rub": "50000000.00",
     }
     assert client.get("/api/v1/projects?state=completed").json()["count"] == 0
+    assert client.get("/api/v1/projects?awaiting=true").json()["count"] == 0
+    submitted_report(team, project, milestones(project)[0])
+    assert client.get("/api/v1/projects?awaiting=true").json()["count"] == 1
     response = client.get("/api/v1/projects?state=bogus")
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/problem+json")

@@ -130,7 +130,11 @@ def list_projects(request, filters: Query[ProjectQuery]):
             ]
         )
     projects = selectors.projects_for(
-        _caller(request), state=filters.state, overdue=filters.overdue, call=filters.call
+        _caller(request),
+        state=filters.state,
+        overdue=filters.overdue,
+        call=filters.call,
+        awaiting=filters.awaiting,
     )
     count = projects.count()
     page = list(projects[filters.offset : filters.offset + filters.limit])

@@ -118,6 +118,9 @@ class ProjectQuery(Schema):
     )
     call: CleanStr = NinjaField("", max_length=64, description="a call's code")
     overdue: bool = NinjaField(False, description="only projects with overdue reports")
+    awaiting: bool = NinjaField(
+        False, description="only projects with reports waiting for the Fund"
+    )
     limit: int = NinjaField(25, ge=1, le=500)
     offset: int = NinjaField(0, ge=0, le=1_000_000)
 
