@@ -5,7 +5,7 @@ implemented projects whose KPIs count, signatures that verify, and nothing new o
 The demo signs documents, and signing's effects (a consent confirming its partner, a signed
 agreement starting the project) run after the signing transaction commits: so the demo runs
 once for the module, committed, outside the tests' transactions, and the database is flushed
-after the module (conftest puts the reference data back for the next test)."""
+after the module, the reference data put back."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from innocluster.programmes.models import Application, Call, ConsortiumMember
 from innocluster.projects.models import MilestoneReport, Project, Tranche
 from innocluster.registry import demo
 from innocluster.registry.models import Organisation, OrganisationRole
+from innocluster.registry.reference import load_all
 from innocluster.review.models import Assignment, BoardSession, Expert, Review
 from tests.conftest import IMMEDIATE_TASKS, tmp_document_store
 
@@ -67,7 +68,10 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
             second = demo.run(40, seed=11)
             yield SimpleNamespace(first=first, second=second, before=before, after=counts())
         finally:
+            # As the session began: only the reference vocabularies, committed (so the next
+            # tests need not load them again each inside its own transaction).
             call_command("flush", interactive=False, verbosity=0)
+            load_all()
             forget_cached_keys()
 
 
