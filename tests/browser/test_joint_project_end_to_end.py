@@ -18,8 +18,9 @@ step done by the person whose job it is, signed in as them (issue 5's "Done when
 
 People act where the portal sends them: their notifications, their lists, the buttons on the
 pages. The walk is in English (the asserted messages are the source strings); axe-core audits
-the review, board, project, back-office, documents and KPI pages it visits (the applicant's
-pages are audited by test_application_flow).
+the review, board, project, back-office, documents and KPI pages it visits, and the Fund's,
+the expert's and the board's pages again in Russian at the end (the applicant's pages are
+audited by test_application_flow).
 
 One step has no page: publishing the call (there is no operators' page for calls, and the
 Django admin has no publish action), so the operator's services open it. Where another part's
@@ -37,7 +38,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import axe_check, use_language
 from tests.browser.joint_project_steps import (
     Cast,
     Consortium,
@@ -449,6 +450,29 @@ def the_kpis_count_it(walk: Walk) -> None:
     assert json.loads(response.text())["rows"][0]["implemented_projects"] == 1
 
 
+def the_pages_again_in_russian(walk: Walk) -> None:
+    """The walk's pages of the Fund, the expert and the board once more, in Russian, the
+    portal's default language: axe-core again, and the page says it is Russian."""
+    from innocluster.review.models import Assignment
+
+    assignment = Assignment.objects.get(application=walk.application)
+    visits = [
+        (walk.ops, f"/manage/applications/{walk.application.pk}/"),
+        (walk.ops, f"/review/calls/{walk.call.code}/"),
+        (walk.ops, f"/review/calls/{walk.call.code}/ranking/"),
+        (walk.ops, f"/review/board/{walk.session.pk}/"),
+        (walk.ops, f"/projects/{walk.project.pk}/"),
+        (walk.ops, "/manage/kpis/"),
+        (walk.reviewer, f"/review/assignments/{assignment.pk}/"),
+        (walk.board, "/review/board/"),
+    ]
+    for page, url in visits:
+        use_language(page, "ru")
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == "ru"
+        axe_check(page, f"{url} (ru)")
+
+
 def test_a_call_runs_from_its_opening_to_an_implemented_project(browser, live_url):
     from innocluster.documents.fund import add_fund_signatory
     from tests.accounts.factories import FundOperatorFactory
@@ -484,6 +508,7 @@ def test_a_call_runs_from_its_opening_to_an_implemented_project(browser, live_ur
         sign_the_agreement(walk)  # 7
         report_each_milestone(walk)  # 8
         the_kpis_count_it(walk)  # 9
+        the_pages_again_in_russian(walk)
 
         # A member of another organisation sees nothing of the project.
         outsider = walk.people(person(MemberOrganisationFactory(), "owner"))
