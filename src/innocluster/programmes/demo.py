@@ -24,19 +24,20 @@ day the demo runs, with milestones due from then on.
 What it makes (``full``: the extras of a demo of 100 organisations or more):
 
 - a draft call (not published), an upcoming one, an open one (the demo member's own draft,
-  partly filled in, and its submitted application; ``full``: another submitted one);
+  partly filled in, and its submitted application; ``full``: two more submitted);
 - a closed call, long decided: implemented projects (every report accepted and paid, KPI
   values reported), a project in implementation (its first report accepted and paid), an
   agreement signed by the lead and waiting for the Fund, a terminated project, an approved
   application, a waitlisted one and one rejected by the board (``full``: a second implemented
-  project, one rejected at screening);
+  project, a second rejection by the board, one rejected at screening);
 - a closed call in progress: applications in screening, returned for revision (the demo
   member's, with the reasons), in review with some reviews in (the demo expert's still to do),
-  and one reviewed and waiting for the board (``full``: another in review).
+  and one reviewed and waiting for the board, one of its experts having declined (``full``:
+  one more of each but the revision).
 
-How long: 37 PDF documents and 12 JSON ones (``full``: 52 and 16), most of the time taken by
-rendering the PDFs; measured (2 shared cores, November 2026) 32 s without the extras and 35 s
-with them on SQLite, 38 s on PostgreSQL.
+How long: 37 PDF documents and 12 JSON ones (``full``: 59 and 20), most of the time taken by
+rendering the PDFs; measured (2 shared cores, November 2026) about 25 s without the extras and
+35 s with them on SQLite, 45 s on PostgreSQL.
 
 Idempotent: a call whose code exists is left alone, so a second run makes nothing new. A run
 stopped half-way leaves its last call incomplete (a fresh database makes it whole again).
@@ -131,14 +132,18 @@ APPLICATIONS = [
     ("closed_done", "approved", "Платформа обезличенных медицинских данных для обучения моделей ИИ", "ict", 12, 0.72, False, False),
     ("closed_done", "waitlisted", "Носимый кардиомонитор с облачной аналитикой", "medicine", 19, 0.6, False, False),
     ("closed_done", "rejected", "Голосовой помощник записи к врачу", "ict", 8, 0.38, False, False),
+    ("closed_done", "rejected", "Распознавание речи врача для заполнения медицинской карты", "ict", 13, 0.45, False, True),
     ("closed_done", "screening_rejected", "Реабилитационный экзоскелет для домашнего использования", "medicine", 29, 0.5, False, True),
     ("closed_review", "in_review", "Адаптивное управление светофорами на основе компьютерного зрения", "transport", 20, 0.7, False, False),
     ("closed_review", "in_review", "Умные остановки общественного транспорта", "ict", 9, 0.62, False, True),
     ("closed_review", "revision_requested", "Цифровая платформа мониторинга энергопотребления зданий", "energy", 14, 0.7, True, False),
     ("closed_review", "screening", "Беспроводные датчики состояния мостовых конструкций", "construction", 17, 0.7, False, False),
     ("closed_review", "board", "Прогнозирование пассажиропотока метро по данным валидаторов", "transport", 22, 0.78, False, False),
+    ("closed_review", "screening", "Цифровой паспорт объектов капитального строительства", "construction", 12, 0.7, False, True),
+    ("closed_review", "board", "Мониторинг качества воздуха на городских перекрестках", "transport", 10, 0.66, False, True),
     ("open", "submitted", "Роботизированная ячейка контроля качества сварных швов", "manufacturing", 16, 0.7, True, False),
     ("open", "submitted", "Аддитивное производство деталей из титановых сплавов", "materials", 19, 0.7, False, True),
+    ("open", "submitted", "Цифровая платформа энергоменеджмента промышленного парка", "ict", 14, 0.7, False, True),
     ("open", "draft", "Предиктивное обслуживание станков с ЧПУ по данным вибродиагностики", "manufacturing", 11, 0.7, True, False),
 ]  # fmt: skip
 
@@ -606,6 +611,28 @@ class _Demo:
                 submit=True,
             )
 
+    def decline_one(self, made) -> None:
+        """An expert of the first application on its way to the board declines it (no
+        capacity this month), so the operators see a declined assignment and its reason."""
+        from innocluster.review.models import Assignment
+        from innocluster.review.services import decline_assignment
+
+        boarded = [a for a, spec in made if spec[1] == "board"]
+        assignment = (
+            Assignment.objects.filter(application__in=boarded[:1], status="assigned")
+            .exclude(expert__user=self.expert_user)
+            .select_related("expert__user")
+            .order_by("assigned_at", "pk")
+            .first()
+        )
+        if assignment is not None:
+            decline_assignment(
+                assignment,
+                actor=assignment.expert.user,
+                reason="capacity",
+                comment="В этом месяце уже рецензирую пять заявок другого конкурса.",
+            )
+
     def board_session(self, call: Call, fates: dict, held_on: datetime.date) -> None:
         """The board decides on every application before it; the members sign the minutes."""
         from innocluster.documents.models import Document
@@ -764,6 +791,8 @@ class _Demo:
         for application, spec in made:
             self.screen(application, spec[1])
         assign_automatically(call, actor=self.operator)
+        self.decline_one(made)
+        assign_automatically(call, actor=self.operator)  # a replacement, if one is free
         first_in_review = True
         for application, spec in made:
             if spec[1] == "in_review":
