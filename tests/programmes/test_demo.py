@@ -128,6 +128,9 @@ def test_experts_review_and_the_board_signs_its_minutes(demo_data):
     mine = Assignment.objects.filter(expert__user=user("expert"))
     assert mine.filter(status="submitted").exists()
     assert mine.filter(status="assigned", application__state=ApplicationState.IN_REVIEW).exists()
+    # An expert declined one application, with the reason the operators see.
+    declined = Assignment.objects.get(status="declined")
+    assert declined.decline_reason == "capacity" and declined.decline_comment
     session = BoardSession.objects.get()
     assert session.minutes_signed_at is not None and session.closed_at is not None
     assert user("board_member") in session.members.all() and session.members.count() == 3
