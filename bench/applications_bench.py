@@ -393,8 +393,8 @@ def markdown(results: dict) -> list[str]:
         "a signed-in Fund operator (a session cookie), each endpoint cycling through 100 URLs. "
         "The registry page is the registry section's target case (a word, a region and a kind), "
         "anonymous and therefore served from the page cache; the back office's pages are "
-        "personal and never cached, so each request runs the filter, the count per state, the "
-        "count, the page's ids, its rows and the partners.",
+        "personal and never cached, so each request runs the filter, the counts per state (the "
+        "total is their sum), the page's ids, its rows and the partners' names.",
         "",
         "| endpoint | database | req/s | ratio to trivial (target ≥ "
         f"{RATIO_TARGET}) | ratio to the registry page (cached) | ratio to the registry page "
