@@ -160,3 +160,14 @@ def test_bulk_refusals(world):
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "reason"
     assert Application.objects.get(pk=world["theirs"].pk).state == "submitted"
+
+
+def test_the_list_query_count_stays_flat(world, django_assert_max_num_queries):
+    client = _client(FundOperatorFactory())
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(URL).status_code == 200
+    for _ in range(20):
+        make_application(world["call"], partners=[PartnerOrganisationFactory()])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(URL).json()
+    assert len(body["results"]) == 23 and all(a["partners"] for a in body["results"][:20])

@@ -135,3 +135,9 @@ def test_large_exports_read_in_chunks(data, django_assert_max_num_queries):
         rows = list(exports.rows(queryset, chunk_size=3))
     assert len(rows) == 9
     assert sum(1 for r in rows if r["partners"]) == 8
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+79991234567", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_every_formula_start_is_escaped(text):
+    assert exports.safe_text(text) == "'" + text
+    assert exports.safe_text("ООО " + text) == "ООО " + text  # only at the start
