@@ -36,8 +36,8 @@ What it makes (``full``: the extras of a demo of 100 organisations or more):
   one more of each but the revision).
 
 How long: 37 PDF documents and 12 JSON ones (``full``: 59 and 20), most of the time taken by
-rendering the PDFs; measured (2 shared cores, November 2026) about 25 s without the extras and
-35 s with them on SQLite, 45 s on PostgreSQL.
+rendering the PDFs; measured (2 cores shared with other work, November 2026) 20-30 s without
+the extras and 21-35 s with them on SQLite, 32-43 s with them on PostgreSQL.
 
 Idempotent: a call whose code exists is left alone, so a second run makes nothing new. A run
 stopped half-way leaves its last call incomplete (a fresh database makes it whole again).
