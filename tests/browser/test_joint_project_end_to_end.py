@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from tests.browser.conftest import axe_check, use_language
@@ -509,6 +510,18 @@ def test_a_call_runs_from_its_opening_to_an_implemented_project(browser, live_ur
         report_each_milestone(walk)  # 8
         the_kpis_count_it(walk)  # 9
         the_pages_again_in_russian(walk)
+
+        # Everyone who had to act was told by e-mail too.
+        told = {address for message in mail.outbox for address in message.to}
+        everyone = [
+            walk.operator,
+            walk.director,
+            walk.consortium.signatory,
+            walk.consortium.partner_signatory,
+            walk.expert.user,
+            walk.member,
+        ]
+        assert {user.email for user in everyone} <= told, told
 
         # A member of another organisation sees nothing of the project.
         outsider = walk.people(person(MemberOrganisationFactory(), "owner"))
