@@ -60,8 +60,8 @@ def countersign_for_the_fund(page) -> None:
         page.locator("form[action$='/countersign/'] button[type=submit]").click()
 
 
-def success_message(page) -> str:
-    """The portal's messages after a successful action (base.html's message list)."""
+def success_message(page) -> list[str]:
+    """The portal's success messages on the page (base.html's message list)."""
     return page.locator(".messages .message-success").all_inner_texts()
 
 
@@ -115,8 +115,8 @@ class Cast:
 
 @dataclass
 class Consortium:
-    """A lead member (an editor and a signatory) and an SME partner organisation (another
-    region's) with its signatory: the people who apply."""
+    """A lead member with its signatory and an SME partner organisation (another region's) with
+    its signatory: the people who apply."""
 
     lead: object
     signatory: object
