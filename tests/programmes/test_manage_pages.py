@@ -10,7 +10,7 @@ from django.utils import translation
 
 from innocluster.core.models import AuditEvent
 from innocluster.programmes.models import Application
-from tests.accounts.factories import FundOperatorFactory, UserFactory
+from tests.accounts.factories import FundOperatorFactory
 from tests.programmes.backoffice_factories import (
     CallFactory,
     PartnerOrganisationFactory,
@@ -161,10 +161,28 @@ def test_a_move_not_allowed_now_is_refused_with_the_reason(client, operator):
 def test_an_approved_application_offers_the_agreement(client, operator):
     application = make_application(state="approved")
     response = client.get(reverse("manage_applications:detail", args=[application.pk]))
-    assert f"/projects/prepare/{application.pk}/" in response.content.decode()
+    page = response.content.decode()
+    assert f"/projects/prepare/{application.pk}/" in page
+    # the agreement is the projects app's own action: never a bare state change here
+    assert 'value="prepare_agreement"' not in page
+    assert "prepare_agreement" not in page
+
+
+def test_a_project_is_linked_and_terminated_only_on_its_own_page(client, operator):
+    from decimal import Decimal
+
+    from innocluster.projects.models import Project
+
+    application = make_application(state="in_implementation")
+    project = Project.objects.create(
+        application=application, grant_rub=Decimal(1), cofinancing_rub=Decimal(0)
+    )
+    page = client.get(reverse("manage_applications:detail", args=[application.pk])).content
+    page = page.decode()
+    assert f'href="/projects/{project.pk}/"' in page
+    assert "terminate" not in page
 
 
 def test_an_unknown_application_is_404(client, operator):
     response = client.get("/manage/applications/00000000-0000-0000-0000-000000000000/")
     assert response.status_code == 404
-    assert UserFactory  # the member case is in the permissions test above

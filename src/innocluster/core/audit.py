@@ -52,6 +52,21 @@ def record_event(
     )
 
 
+def record_action(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    summary: str = "",
+) -> AuditEvent:
+    """Append one audit event about something that is not one model instance (a bulk action
+    over a filtered list: ``object_type`` names the kind of run, ``object_id`` the run)."""
+    return _append(actor, action, object_type, object_id, before, after, summary)
+
+
 def _append(actor, action, object_type, object_id, before, after, summary="", actor_label=""):
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(

@@ -295,18 +295,16 @@ def _remind(ids, result: BulkResult) -> None:
 
 def _record(actor, application_filter: ApplicationFilter, result: BulkResult, reason: str) -> str:
     """One audit event for the bulk action: who, the filter and the counts."""
-    from innocluster.core.audit import _append
+    from innocluster.core.audit import record_action
 
-    # Not about one object: the event names the bulk run (core.audit has no public writer for
-    # events without a model instance yet; see docs/programmes-backoffice.md).
+    # Not about one object: the event names the bulk run.
     run_id = str(uuid7())
-    _append(
-        actor,
-        f"application.bulk.{result.action}",
-        "programmes.application_bulk",
-        run_id,
-        None,
-        {
+    record_action(
+        actor=actor,
+        action=f"application.bulk.{result.action}",
+        object_type="programmes.application_bulk",
+        object_id=run_id,
+        after={
             "filter": application_filter.as_params(),
             "matched": result.matched,
             "done": result.done,
@@ -315,6 +313,6 @@ def _record(actor, application_filter: ApplicationFilter, result: BulkResult, re
                 :MAX_SKIPPED_IN_AUDIT
             ],
         },
-        reason,
+        summary=reason,
     )
     return run_id

@@ -24,6 +24,9 @@ from .common import TEMPLATES, fund_staff_only, get_application
 from .forms import MoveForm
 
 HISTORY_LIMIT = 200
+# Moves the projects app makes with its own documents (the agreement, the termination): offered
+# on the project's page and by the "prepare" button here, never as a bare state change.
+PROJECT_ACTIONS = frozenset({"prepare_agreement", "terminate"})
 
 
 def _moves(user, application):
@@ -32,6 +35,8 @@ def _moves(user, application):
     available, blocked = [], []
     for transition in workflows.TRANSITIONS:
         if transition.source != application.state or transition.permission is not may_manage_calls:
+            continue
+        if transition.action in PROJECT_ACTIONS:
             continue
         allowed, why = workflows.can_do(user, application, transition.action)
         target = ApplicationState(transition.target).label
@@ -88,7 +93,16 @@ def _context(request, application, move_form=None, failed_action=""):
         "prepare_agreement_url": reverse("projects:prepare", args=[application.pk])
         if application.state == ApplicationState.APPROVED
         else "",
+        "project_url": _project_url(application),
     }
+
+
+def _project_url(application) -> str:
+    from innocluster.projects.models import Project
+
+    project_id = Project.objects.filter(application=application).values_list("pk", flat=True)
+    found = project_id.first()
+    return reverse("projects:detail", args=[found]) if found else ""
 
 
 @require_safe
