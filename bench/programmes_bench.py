@@ -2,7 +2,7 @@
 
 Runs ``review_bench`` (automatic assignment) and ``ranking_bench`` (ranking and both funding
 lines), each in a fresh database per engine, and writes their section of docs/benchmarks.md.
-The filtered application list pages are not measured yet (the pages do not exist yet)."""
+The filtered application list pages under load are the `applications` section (bench/applications_bench.py)."""
 
 from __future__ import annotations
 

@@ -46,6 +46,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo organisations: {result.total_demo_organisations} already present, kept."
             )
+        if result.joint_projects_skipped:
+            self.stdout.write(f"Joint projects: none made ({result.joint_projects_skipped}).")
         if options["timings"]:
             for step, seconds in result.timings.items():
                 self.stdout.write(f"  {step:<16}{seconds:7.2f} s")
