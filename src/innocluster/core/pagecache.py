@@ -54,6 +54,7 @@ SHARED_CACHE = "shared"
 PAGE_TTL = 60  # seconds; the safety net behind the version token
 REGISTRY_VERSION_KEY = "pagecache:registry-version"
 REFERENCE_VERSION_KEY = "pagecache:reference-version"
+PROGRAMMES_VERSION_KEY = "pagecache:programmes-version"
 HEADER = "X-Page-Cache"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_name
 _STORED_HEADERS = ("Content-Type", "Content-Language")
@@ -101,6 +102,15 @@ def registry_version() -> str:
 
 def reference_version() -> str:
     return _version(REFERENCE_VERSION_KEY)
+
+
+def programmes_version() -> str:
+    return _version(PROGRAMMES_VERSION_KEY)
+
+
+def bump_programmes_version() -> None:
+    """Every cached operators' page about applications is stale from now on."""
+    _bump(PROGRAMMES_VERSION_KEY)
 
 
 def bump_registry_version() -> None:
@@ -220,3 +230,96 @@ def public_page(view):
         return response
 
     return wrapped
+
+
+# --------------------------------------------------------------------------- personal pages
+
+
+def _personal_request(request) -> bool:
+    """A signed-in person's GET with no pending messages (a page from the cache would not show
+    them)."""
+    if request.method != "GET" or not getattr(request.user, "is_authenticated", False):
+        return False
+    if MESSAGES_COOKIE in request.COOKIES:
+        return False
+    session = getattr(request, "session", None)
+    return session is not None and not session.get("_messages")
+
+
+def personal_page_key(request, versions) -> str:
+    """The key of a person's own rendering: who (the user, their session and CSRF secret, so a
+    cached form's token is theirs), what (the URL with its query sorted, the language and the
+    accessibility settings), the data's versions, and the header's unread notifications."""
+    from .notifications import unread_count
+
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    parts = (
+        str(request.user.pk),
+        request.session.session_key or "",
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        f"{request.path}?{query}",
+        get_language() or "",
+        _a11y_variant(request),
+        *(version() for version in versions),
+        str(unread_count(request.user)),
+    )
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"personal:{_generation}:{digest}"
+
+
+def _cache_headers(response) -> dict:
+    return (
+        {"Cache-Control": response["Cache-Control"]} if response.has_header("Cache-Control") else {}
+    )
+
+
+def _personal_storable(request, response) -> bool:
+    """A plain 200 that changes nothing about the visitor: no cookie set by the view, no session
+    change, no new message, and a CSRF secret the visitor already holds (the middleware renews
+    the same cookie after the view on every page with a form). ``never_cache`` headers are for
+    the browser and are served with a hit too."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # The page's forms carry tokens of the visitor's CSRF secret: without the cookie, the
+    # middleware is about to give them a new one, which a stored copy would not match.
+    if not request.COOKIES.get(settings.CSRF_COOKIE_NAME):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    stored_messages = getattr(request, "_messages", None)
+    return not (stored_messages is not None and getattr(stored_messages, "added_new", False))
+
+
+def personal_page(*versions):
+    """Cache a signed-in person's own rendering of a page they open again and again (the
+    operators' filtered application lists: every filter and page is a URL), keyed by
+    :func:`personal_page_key` and by ``versions`` (functions returning the version tokens of the
+    data the page shows; the writers bump them). Kept in this process's memory only: the page
+    is personal. A request with pending messages, or a response that changes the session or
+    sets a new cookie, goes uncached; the view's own ``Cache-Control`` is served with a hit."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _personal_request(request):
+                return view(request, *args, **kwargs)
+            local = caches[PAGES_CACHE]
+            key = personal_page_key(request, versions)
+            frozen = local.get(key)
+            if frozen is not None:
+                response = _thawed(frozen)
+                response[HEADER] = "hit"
+            else:
+                response = view(request, *args, **kwargs)
+                if not _personal_storable(request, response):
+                    return response
+                frozen = _frozen(response)
+                local.set(key, (*frozen[:2], {**frozen[2], **_cache_headers(response)}), PAGE_TTL)
+                response[HEADER] = "miss"
+            patch_vary_headers(response, ("Cookie",))
+            return response
+
+        return wrapped
+
+    return decorator

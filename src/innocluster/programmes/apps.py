@@ -11,6 +11,7 @@ class ProgrammesConfig(AppConfig):
         # react to signed or refused consents before any document is signed.
         from innocluster.documents.generation import when_rejected, when_signed
 
+        from . import signals
         from .services import (
             CONSENT_DOC_TYPE,
             MEMBER_LINK,
@@ -20,5 +21,6 @@ class ProgrammesConfig(AppConfig):
         )
 
         register_document_templates()
+        signals.connect()
         when_signed(MEMBER_LINK, consent_signed, doc_type=CONSENT_DOC_TYPE)
         when_rejected(MEMBER_LINK, consent_rejected, doc_type=CONSENT_DOC_TYPE)

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from innocluster.core import pagecache
 from innocluster.core.audit import record_export
 from innocluster.core.errors import DomainError, ValidationFailed
 from innocluster.portal.forms import add_domain_error
@@ -234,6 +235,7 @@ def _list(request, form, application_filter, bulk_form, status=200):
 
 @require_safe
 @fund_staff_only
+@pagecache.personal_page(pagecache.programmes_version, pagecache.registry_version)
 def application_list(request):
     """Every application, filtered by the GET form, 25 a page, with counts per state."""
     form = ApplicationFilterForm.from_query(request.GET)
