@@ -88,3 +88,16 @@ def test_a_pending_message_is_shown_not_a_cached_page(client, operator):
     response = client.get(LIST)
     assert "X-Page-Cache" not in response
     assert 'class="messages"' in response.content.decode()
+
+
+def test_a_new_notification_shows_in_the_header_at_once(client, operator):
+    from django.utils.translation import gettext_lazy
+
+    from innocluster.core.notifications import notify
+
+    client.get(LIST)
+    assert client.get(LIST)["X-Page-Cache"] == "hit"
+    notify([operator], "test.event", gettext_lazy("Notifications"), email=False)
+    fresh = client.get(LIST)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert 'class="count-badge">1<' in fresh.content.decode()

@@ -129,6 +129,7 @@ def notify(
             for user in users
         ]
     )
+    _changed(users)
     if email:
         ids = [str(row.pk) for row in rows]
 
@@ -139,6 +140,16 @@ def notify(
 
         transaction.on_commit(enqueue)
     return rows
+
+
+def _changed(users) -> None:
+    """The header's unread count changed for ``users``: their cached pages are stale."""
+    from functools import partial
+
+    from . import pagecache
+
+    for user in users:
+        pagecache.bump_on_commit(partial(pagecache.bump_notifications_version, user.pk))
 
 
 def unread_count(user) -> int:
@@ -152,7 +163,10 @@ def mark_read(user, ids: Iterable[str] | None = None) -> int:
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
-    return rows.update(read_at=timezone.now())
+    marked = rows.update(read_at=timezone.now())
+    if marked:
+        _changed([user])
+    return marked
 
 
 def _absolute(url: str) -> str:

@@ -113,6 +113,16 @@ def bump_programmes_version() -> None:
     _bump(PROGRAMMES_VERSION_KEY)
 
 
+def notifications_version(user_id) -> str:
+    """A person's notifications (the header's unread count) as a version token: reading it is
+    a cache lookup where counting would be a query on every cached page served."""
+    return _version(f"pagecache:notifications:{user_id}")
+
+
+def bump_notifications_version(user_id) -> None:
+    _bump(f"pagecache:notifications:{user_id}")
+
+
 def bump_registry_version() -> None:
     """Every cached public page is stale from now on."""
     _bump(REGISTRY_VERSION_KEY)
@@ -249,9 +259,8 @@ def _personal_request(request) -> bool:
 def personal_page_key(request, versions) -> str:
     """The key of a person's own rendering: who (the user, their session and CSRF secret, so a
     cached form's token is theirs), what (the URL with its query sorted, the language and the
-    accessibility settings), the data's versions, and the header's unread notifications."""
-    from .notifications import unread_count
-
+    accessibility settings), the data's versions, and the person's notifications' version (the
+    header's unread count)."""
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     parts = (
         str(request.user.pk),
@@ -261,7 +270,7 @@ def personal_page_key(request, versions) -> str:
         get_language() or "",
         _a11y_variant(request),
         *(version() for version in versions),
-        str(unread_count(request.user)),
+        notifications_version(request.user.pk),
     )
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"personal:{_generation}:{digest}"
