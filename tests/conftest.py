@@ -65,6 +65,8 @@ def _fast_test_settings(settings):
     on), and passwords hash fast: the suite creates thousands of users."""
     settings.TASKS = IMMEDIATE_TASKS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Sessions cached in this process's memory, not in files under var/ (the database behind).
+    settings.SESSION_CACHE_ALIAS = "default"
     caches["pages"].clear()  # no test sees a page another test rendered
     # Keys decrypted by an earlier test may belong to rows its rollback removed.
     from innocluster.pki.keystore import forget_cached_keys

@@ -217,7 +217,17 @@ CACHES = {
         "LOCATION": str(VAR_DIR / "cache" / "versions"),
         "TIMEOUT": None,
     },
+    # Sessions are read on every signed-in request: from this shared cache first, the database
+    # behind it (Django's cached_db engine). Shared by every process, so signing out anywhere
+    # ends the session everywhere.
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "sessions"),
+        "OPTIONS": {"MAX_ENTRIES": 50000, "CULL_FREQUENCY": 4},
+    },
 }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # Background work: django-tasks with its database backend (DESIGN.md).
 TASKS = {
