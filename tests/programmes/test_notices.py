@@ -71,3 +71,21 @@ def test_screening_outcomes_reach_the_lead_with_the_reasons():
     assert returned.body_ru == "Уточните бюджет"
     with translation.override("en"):
         assert returned.title_en == f"Application {application.number} is returned for revision"
+
+
+def test_the_boards_decision_is_told_once_by_the_board_not_twice():
+    from innocluster.programmes.models import Application
+
+    team = Team()
+    operator = FundOperatorFactory()
+    application = fill_in(team, team.new_application())
+    confirm_partners_directly(application)
+    services.move(application, "submit", actor=team.signatory)
+    Application.objects.filter(pk=application.pk).update(state="board")
+    application.refresh_from_db()
+    services.move(application, "waitlist", actor=operator, reason="Бюджет исчерпан")
+    # the board's service tells the lead (review.board.record_decision); the move does not
+    assert _told(team.editor, "application.waitlist") == []
+    services.move(application, "approve", actor=operator)  # money freed up: the Fund tells
+    (approved,) = _told(team.editor, "application.approve")
+    assert application.number in approved.title_ru

@@ -83,6 +83,7 @@ def submission_to_sign(application: Application, document) -> None:
     )
 
 
+# What the lead is told of a move the Fund made (screening, or a waitlisted application's fate).
 SCREENING_TITLES = {
     "request_revision": _("Application %(number)s is returned for revision"),
     "pass_screening": _("Application %(number)s passed screening and goes to expert review"),
@@ -92,10 +93,14 @@ SCREENING_TITLES = {
 }
 
 
-def state_changed(application: Application, action: str, reason: str) -> None:
-    """Tell the lead what the Fund decided, with the reasons (screening and the board)."""
+def state_changed(application: Application, action: str, reason: str, source: str) -> None:
+    """Tell the lead what the Fund decided, with the reasons: at screening, and on a waitlisted
+    application. The board's own decisions are told by ``review.board.record_decision``, with
+    the votes' outcome."""
+    from ..choices import ApplicationState
+
     title = SCREENING_TITLES.get(action)
-    if title is None:
+    if title is None or source == ApplicationState.BOARD:
         return
     notify(
         [application.lead],

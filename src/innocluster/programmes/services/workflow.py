@@ -109,7 +109,7 @@ def move(application: Application, action: str, *, actor, reason: str = "") -> A
         if action in SUBMIT_ACTIONS:
             notices.submission_to_sign(locked, pdf)
         else:
-            notices.state_changed(locked, action, reason)
+            notices.state_changed(locked, action, reason, source)
     for name in (
         "state",
         "number",
