@@ -400,12 +400,13 @@ def markdown(results: dict) -> list[str]:
         "The registry page is the registry section's target case (a word, a region and a kind), "
         "anonymous and therefore served from the page cache. The back office's list is "
         "personal: it is cached per person (`core.pagecache.personal_page`, keyed by the user, "
-        "their session and CSRF secret, the URL, the language and the unread notifications, and "
-        "by version tokens every write to applications, consortia, budgets, calls, reviews or "
-        "organisations replaces), so a hit still reads the session, the user and the unread "
-        "count; a miss runs the filter, the counts per state (the total is their sum), the "
-        "page's ids, its rows and the partners' names. The signed-in registry page, which is "
-        "not cached, is shown for comparison.",
+        "their session and CSRF secret, the URL, the language, and version tokens that every "
+        "write to applications, consortia, budgets, calls, reviews or organisations, and every "
+        "notification of that person, replaces), so a hit still reads the session (from the "
+        "shared session cache), the user (a query, for the permission check) and the tokens; a "
+        "miss runs the filter, the counts per state (the total is their sum), the page's ids, "
+        "its rows and the partners' names. The signed-in registry page, which is not cached, "
+        "is shown for comparison.",
         "",
         "| endpoint | database | req/s | ratio to trivial (target ≥ "
         f"{RATIO_TARGET}) | ratio to the registry page (cached) | ratio to the registry page "
@@ -438,7 +439,7 @@ def markdown(results: dict) -> list[str]:
             f"{'met' if min(ratios) >= RATIO_TARGET else 'not met'}; the cached registry page's "
             f"{measured[REGISTRY]['rps'] / trivial:.2f}, the signed-in registry page's "
             f"{measured[REGISTRY_SIGNED_IN]['rps'] / trivial:.2f}); against the signed-in "
-            f"registry page, the same uncached work, {min(to_signed_in):.2f} to "
+            f"registry page (not cached), {min(to_signed_in):.2f} to "
             f"{max(to_signed_in):.2f}"
         )
     lines.append("; ".join(verdicts) + ".")
