@@ -25,7 +25,7 @@ def run(databases: tuple[str, ...] = ("sqlite", "postgresql"), log=print) -> dic
 
 def markdown(results: dict) -> list[str]:
     lines = [
-        "## Joint projects: a call with 2,000 applications and 500 experts (issue 5, partly)",
+        "## Joint projects: a call with 2,000 applications and 500 experts (issue 5)",
         "",
         "| measure | target | SQLite (WAL) | PostgreSQL |",
         "|---|---|---|---|",
