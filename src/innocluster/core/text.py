@@ -3,7 +3,10 @@
 import re
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator
+
+from .errors import FieldError
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -21,6 +24,38 @@ def no_control_characters(value: str) -> str:
 
 # A string from outside that may hold no control characters (use in API schemas).
 CleanStr = Annotated[str, AfterValidator(no_control_characters)]
+
+
+def clean_text(
+    errors: list,
+    field: str,
+    value,
+    *,
+    max_length: int,
+    required: bool = False,
+    multiline: bool = True,
+) -> str:
+    """A service's free-text input, stripped; each problem is appended to ``errors`` as a
+    ``FieldError`` naming ``field`` (``type``, ``required``, ``too_long``, ``invalid``).
+
+    Args: ``value`` as it came (None counts as empty); ``multiline`` False refuses line
+    breaks too (titles, names). Returns the stripped text ("" when it is not a text).
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.append(FieldError(field, _("Must be a text."), "type"))
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.append(FieldError(field, _("This field is required."), "required"))
+    elif len(value) > max_length:
+        errors.append(
+            FieldError(field, _("At most %(n)d characters.") % {"n": max_length}, "too_long")
+        )
+    elif has_control_characters(value) or (not multiline and ("\n" in value or "\r" in value)):
+        errors.append(FieldError(field, _("Must not contain control characters."), "invalid"))
+    return value
 
 
 def in_language(obj, stem: str) -> str:

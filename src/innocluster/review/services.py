@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from innocluster.core.audit import record_event, snapshot
 from innocluster.core.errors import Conflict, FieldError, NotPermitted, ValidationFailed
 from innocluster.core.notifications import notify
-from innocluster.core.text import has_control_characters
+from innocluster.core.text import clean_text
 from innocluster.programmes.choices import ApplicationState, ParticipationStatus
 from innocluster.programmes.models import Application, ConsortiumMember
 from innocluster.registry.areas import PRIORITY_AREA_CODES
@@ -192,7 +192,7 @@ def decline_assignment(
         errors.append(
             FieldError("reason", _("Choose a reason: conflict, capacity or other."), "invalid")
         )
-    comment = _clean_text(
+    comment = clean_text(
         errors, "comment", comment, max_length=500, required=reason == DeclineReason.OTHER
     )
     if errors:
@@ -284,7 +284,7 @@ def declare_conflict(
                 "required",
             )
         )
-    reason = _clean_text(errors, "reason", reason, max_length=500)
+    reason = clean_text(errors, "reason", reason, max_length=500)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -369,7 +369,7 @@ def create_expert(
             FieldError("keywords", _("At most %(n)d keywords.") % {"n": MAX_KEYWORDS}, "too_many")
         )
     for position, keyword in raw_keywords[:MAX_KEYWORDS]:
-        cleaned = _clean_text(
+        cleaned = clean_text(
             errors, f"keywords[{position}]", keyword, max_length=MAX_KEYWORD_LENGTH, required=True
         )
         if cleaned and cleaned.casefold() not in seen:
@@ -433,21 +433,3 @@ def _string_list(errors: list, name: str, value) -> list[tuple[int, str]]:
         else:
             out.append((position, item.strip()))
     return out
-
-
-def _clean_text(errors: list, name: str, value, *, max_length: int, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.append(FieldError(name, _("Must be a text."), "type"))
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.append(FieldError(name, _("This field is required."), "required"))
-    elif len(value) > max_length:
-        errors.append(
-            FieldError(name, _("At most %(n)d characters.") % {"n": max_length}, "too_long")
-        )
-    elif has_control_characters(value):
-        errors.append(FieldError(name, _("Must not contain control characters."), "invalid"))
-    return value

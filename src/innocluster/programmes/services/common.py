@@ -3,11 +3,13 @@ application may change, the row lock, the text check and the audit record."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from innocluster.core.audit import record_event
-from innocluster.core.errors import Conflict, FieldError, NotPermitted
-from innocluster.core.text import has_control_characters
+from innocluster.core.errors import Conflict, NotPermitted
+from innocluster.core.text import clean_text
 
 from ..choices import ApplicationState
 from ..models import Application
@@ -38,24 +40,8 @@ def _lock(application: Application) -> Application:
     return Application.objects.select_for_update().select_related("call").get(pk=application.pk)
 
 
-def _text(
-    errors: list, field: str, value, *, required: bool, max_length: int, multiline: bool = False
-) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.append(FieldError(field, _("Must be a text."), "type"))
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.append(FieldError(field, _("This field is required."), "required"))
-    elif len(value) > max_length:
-        errors.append(
-            FieldError(field, _("At most %(n)d characters.") % {"n": max_length}, "too_long")
-        )
-    elif has_control_characters(value) or (not multiline and ("\n" in value or "\r" in value)):
-        errors.append(FieldError(field, _("Must not contain control characters."), "invalid"))
-    return value
+# An application's text: one line unless the caller says multiline (titles, names).
+_text = partial(clean_text, multiline=False)
 
 
 def _audit(actor, action: str, application: Application, *, before=None, after=None, summary=""):
