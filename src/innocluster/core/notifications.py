@@ -39,10 +39,15 @@ def people_of(organisation, roles: Iterable[str] = ACTING_ROLES) -> list:
     )
 
 
-def fund_staff() -> list:
-    """The Fund's operators: they screen applications and accept reports."""
+def fund_staff(*, administrators: bool = False) -> list:
+    """The Fund's operators: they screen applications and accept reports.
+
+    Args: ``administrators`` True adds the platform's administrators (the projects' steps, where
+    they stand in for the operators). Returns active users.
+    """
+    roles = ["fund_operator", "administrator"] if administrators else ["fund_operator"]
     User = get_user_model()
-    return list(User.objects.filter(is_active=True, platform_role="fund_operator"))
+    return list(User.objects.filter(is_active=True, platform_role__in=roles))
 
 
 def _users(recipients) -> list:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mimetypes
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -103,6 +105,50 @@ def prepare_content(content: bytes | dict | list, media_type: str, field: str = 
             [FieldError(field, _("The content is not a PDF file."), "not_a_pdf")]
         )
     return data
+
+
+# What an uploaded file's name may not hold: path separators and control characters.
+FILENAME_BAD = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+def check_upload(errors: list, filename, content) -> str:
+    """An uploaded file's name (stripped), its problems appended to ``errors`` as
+    ``FieldError``s: ``filename`` (empty, over 255 characters, a slash or control character,
+    ``.`` or ``..``) and ``content`` (empty, or over DOCUMENT_MAX_BYTES)."""
+    name = filename.strip() if isinstance(filename, str) else ""
+    if not name or len(name) > 255 or FILENAME_BAD.search(name) or name in (".", ".."):
+        errors.append(
+            FieldError(
+                "filename",
+                _("Give a file name of at most 255 characters, without slashes."),
+                "invalid",
+            )
+        )
+    if not isinstance(content, bytes | bytearray) or not content:
+        errors.append(FieldError("content", _("The file is empty."), "required"))
+    elif len(content) > settings.DOCUMENT_MAX_BYTES:
+        errors.append(
+            FieldError(
+                "content",
+                _("The file is larger than %(limit)d bytes.")
+                % {"limit": settings.DOCUMENT_MAX_BYTES},
+                "too_large",
+            )
+        )
+    return name
+
+
+def store_upload(name: str, content: bytes, actor) -> dict:
+    """Store a checked upload (see ``check_upload``) and return the fields its row keeps:
+    ``filename``, ``media_type`` (guessed from the name), ``sha256``, ``size``, ``uploaded_by``
+    (None for an API token)."""
+    return {
+        "filename": name,
+        "media_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+        "sha256": put(bytes(content)),
+        "size": len(content),
+        "uploaded_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
 
 
 def _root() -> Path:

@@ -17,7 +17,9 @@ submission's effects) and ``documents`` (the templates, the snapshot); ``common`
 share. This package exports each public name, so callers import from ``services`` alone.
 """
 
-from .attachments import FILENAME_BAD, add_attachment
+from innocluster.documents.storage import FILENAME_BAD
+
+from .attachments import add_attachment
 from .common import EDITABLE_STATES
 from .consortium import (
     consent_rejected,

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
-import re
-
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,8 +11,6 @@ from ..checks import known_document_codes
 from ..models import Application, Attachment
 from ..permissions import may_edit_application
 from .common import _audit, _editable, _lock, _permit
-
-FILENAME_BAD = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
 def add_attachment(
@@ -43,33 +37,12 @@ def add_attachment(
                 "invalid_choice",
             )
         )
-    name = filename.strip() if isinstance(filename, str) else ""
-    if not name or len(name) > 255 or FILENAME_BAD.search(name) or name in (".", ".."):
-        errors.append(
-            FieldError(
-                "filename",
-                _("Give a file name of at most 255 characters, without slashes."),
-                "invalid",
-            )
-        )
-    if not isinstance(content, bytes | bytearray) or not content:
-        errors.append(FieldError("content", _("The file is empty."), "required"))
-    elif len(content) > settings.DOCUMENT_MAX_BYTES:
-        errors.append(
-            FieldError(
-                "content",
-                _("The file is larger than %(limit)d bytes.")
-                % {"limit": settings.DOCUMENT_MAX_BYTES},
-                "too_large",
-            )
-        )
+    name = storage.check_upload(errors, filename, content)
     if errors:
         raise ValidationFailed(errors)
-    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     with transaction.atomic():
         locked = _lock(application)
         _editable(locked)
-        sha256 = storage.put(bytes(content))
         replaced = []
         if code:
             old = locked.attachments.filter(required_document=code)
@@ -78,17 +51,13 @@ def add_attachment(
         attachment = Attachment.objects.create(
             application=locked,
             required_document=code,
-            filename=name,
-            media_type=media_type,
-            sha256=sha256,
-            size=len(content),
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **storage.store_upload(name, content, actor),
         )
         _audit(
             actor,
             "application.attachment_added",
             application,
             before={"replaced": replaced} if replaced else None,
-            after={"required_document": code, "filename": name, "sha256": sha256},
+            after={"required_document": code, "filename": name, "sha256": attachment.sha256},
         )
     return attachment

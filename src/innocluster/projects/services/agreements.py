@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from innocluster.core.errors import Conflict, FieldError, ValidationFailed
-from innocluster.core.notifications import notify
+from innocluster.core.notifications import fund_staff, notify
 from innocluster.programmes.choices import ApplicationState
 from innocluster.programmes.models import Application
 
@@ -29,7 +29,6 @@ from .common import (
     _text,
     consortium,
     document_url,
-    fund_staff,
     last_signer,
     project_url,
 )
@@ -341,7 +340,7 @@ def agreement_rejected(document, object_id: str) -> None:
         summary=(document.status_reason or "")[:500],
     )
     notify(
-        fund_staff(),
+        fund_staff(administrators=True),
         "project.agreement_refused",
         gettext_lazy("Agreement %(number)s on “%(title)s” was refused"),
         body=gettext_lazy("The reason given: %(reason)s"),

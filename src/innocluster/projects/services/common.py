@@ -4,13 +4,13 @@ audit record and the people to notify."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from innocluster.core.audit import record_event
 from innocluster.core.errors import Conflict, FieldError, NotPermitted
-from innocluster.core.text import has_control_characters
+from innocluster.core.text import clean_text
 from innocluster.programmes.choices import ApplicationState, ParticipationStatus
 
 from ..models import MilestoneReport, Project
@@ -51,24 +51,8 @@ def _in_implementation(project: Project) -> None:
         )
 
 
-def _text(
-    errors: list, field: str, value, *, required: bool, max_length: int, multiline: bool = True
-) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.append(FieldError(field, _("Must be a text."), "type"))
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.append(FieldError(field, _("This field is required."), "required"))
-    elif len(value) > max_length:
-        errors.append(
-            FieldError(field, _("At most %(n)d characters.") % {"n": max_length}, "too_long")
-        )
-    elif has_control_characters(value) or (not multiline and ("\n" in value or "\r" in value)):
-        errors.append(FieldError(field, _("Must not contain control characters."), "invalid"))
-    return value
+# A project's text (summaries, reasons): line breaks allowed unless the caller says otherwise.
+_text = partial(clean_text, multiline=True)
 
 
 def _amount(errors: list, field: str, value) -> Decimal | None:
@@ -99,18 +83,6 @@ def _amount(errors: list, field: str, value) -> Decimal | None:
 def _audit(actor, action: str, project: Project, *, before=None, after=None, summary=""):
     record_event(
         actor=actor, action=action, obj=project, before=before, after=after, summary=summary
-    )
-
-
-def fund_staff() -> list:
-    """The Fund's operators and administrators (they hear about reports to check)."""
-    from innocluster.accounts.choices import PlatformRole
-
-    return list(
-        get_user_model().objects.filter(
-            is_active=True,
-            platform_role__in=[PlatformRole.FUND_OPERATOR, PlatformRole.ADMINISTRATOR],
-        )
     )
 
 

@@ -4,17 +4,13 @@ project) or returns them with reasons."""
 
 from __future__ import annotations
 
-import mimetypes
-import re
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from innocluster.core.errors import Conflict, FieldError, ValidationFailed
-from innocluster.core.notifications import notify
+from innocluster.core.notifications import fund_staff, notify
 from innocluster.programmes.choices import KpiCode
 from innocluster.programmes.models import Milestone
 
@@ -30,13 +26,11 @@ from .common import (
     _permit,
     _text,
     document_url,
-    fund_staff,
     last_signer,
     project_url,
 )
 from .documents import ACT_TEMPLATE, PRINT_LANG, act_context, register_document_templates
 
-FILENAME_BAD = re.compile(r"[/\\\x00-\x1f\x7f]")
 SUMMARY_MAX = 10000
 KPI_CODES = set(KpiCode.values)
 # Indicators that count things: a report gives whole numbers of them.
@@ -231,7 +225,7 @@ def submit_report(
             after={"report": str(locked.pk), "state": locked.state, "version": locked.version},
         )
         notify(
-            fund_staff(),
+            fund_staff(administrators=True),
             "project.report_submitted",
             gettext_lazy("A milestone report on “%(title)s” waits for acceptance"),
             body=gettext_lazy("Milestone %(number)s: %(milestone)s."),
@@ -260,46 +254,21 @@ def add_evidence(
 
     _permit(may_report(actor, report.project))
     errors: list[FieldError] = []
-    name = filename.strip() if isinstance(filename, str) else ""
-    if not name or len(name) > 255 or FILENAME_BAD.search(name) or name in (".", ".."):
-        errors.append(
-            FieldError(
-                "filename",
-                _("Give a file name of at most 255 characters, without slashes."),
-                "invalid",
-            )
-        )
-    if not isinstance(content, bytes | bytearray) or not content:
-        errors.append(FieldError("content", _("The file is empty."), "required"))
-    elif len(content) > settings.DOCUMENT_MAX_BYTES:
-        errors.append(
-            FieldError(
-                "content",
-                _("The file is larger than %(limit)d bytes.")
-                % {"limit": settings.DOCUMENT_MAX_BYTES},
-                "too_large",
-            )
-        )
+    name = storage.check_upload(errors, filename, content)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         locked = _lock_report(report)
         _in_implementation(locked.project)
         _editable(locked)
-        sha256 = storage.put(bytes(content))
         evidence = ReportEvidence.objects.create(
-            report=locked,
-            filename=name,
-            media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-            sha256=sha256,
-            size=len(content),
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            report=locked, **storage.store_upload(name, content, actor)
         )
         _audit(
             actor,
             "project.evidence_added",
             locked.project,
-            after={"report": str(locked.pk), "filename": name, "sha256": sha256},
+            after={"report": str(locked.pk), "filename": name, "sha256": evidence.sha256},
         )
     return evidence
 
@@ -484,7 +453,7 @@ def act_rejected(document, object_id: str) -> None:
         summary=(document.status_reason or "")[:500],
     )
     notify(
-        fund_staff(),
+        fund_staff(administrators=True),
         "project.act_refused",
         gettext_lazy("The act of acceptance %(number)s was refused"),
         body=gettext_lazy("The reason given: %(reason)s"),
