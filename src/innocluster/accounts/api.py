@@ -7,7 +7,7 @@ import uuid
 from ninja import Router, Status
 
 from innocluster.api.auth import ANY_AUTH, caller_token, session_auth
-from innocluster.api.schemas import Problem
+from innocluster.api.schemas import ERRORS
 from innocluster.core.errors import NotFound
 
 from .models import ApiToken
@@ -15,7 +15,6 @@ from .schemas import IssuedTokenOut, MeOut, TokenIn, TokenOut
 from .services import issue_api_token, revoke_api_token
 
 router = Router(tags=["accounts"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 def token_out(token: ApiToken) -> dict:

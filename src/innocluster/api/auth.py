@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from innocluster.accounts.models import ApiToken
 from innocluster.accounts.services import authenticate_token
+from innocluster.core.errors import NotFound, NotPermitted
 
 
 class TokenAuth(HttpBearer):
@@ -36,3 +38,35 @@ def caller_user(request):
 
 def caller_token(request) -> ApiToken | None:
     return request.auth if isinstance(request.auth, ApiToken) else None
+
+
+def caller_with_scope(request, *scopes: str):
+    """The signed-in person, or the API token when it holds one of ``scopes``; any other token
+    is refused (403 ``missing_scope``, naming the scopes)."""
+    user = caller_user(request)
+    if user is not None:
+        return user
+    token = caller_token(request)
+    if not any(token.has_scope(scope) for scope in scopes):
+        raise NotPermitted(
+            _("This API token lacks the scope %(scope)s.") % {"scope": " or ".join(scopes)},
+            code="missing_scope",
+        )
+    return token
+
+
+def caller_person(request):
+    """The signed-in person; an API token is refused (403 ``person_only``): people act here."""
+    user = caller_user(request)
+    if user is None:
+        raise NotPermitted(
+            _("A person signs in to do this; an API token cannot."), code="person_only"
+        )
+    return user
+
+
+def found(value):
+    """``value``, or 404 when it is None: what the caller may not see is not found."""
+    if value is None:
+        raise NotFound()
+    return value

@@ -17,3 +17,7 @@ class Problem(Schema):
     detail: str
     instance: str | None = None
     errors: list[FieldProblem] | None = None
+
+
+# The problems an authenticated endpoint may answer with (its routes add them to ``response``).
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}

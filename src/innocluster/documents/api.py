@@ -14,9 +14,15 @@ from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
 from innocluster.accounts.models import User
-from innocluster.api.auth import ANY_AUTH, caller_token, caller_user
-from innocluster.api.schemas import Problem
-from innocluster.core.errors import DomainError, FieldError, NotPermitted, ValidationFailed
+from innocluster.api.auth import (
+    ANY_AUTH,
+    caller_person,
+    caller_token,
+    caller_user,
+    caller_with_scope,
+)
+from innocluster.api.schemas import ERRORS
+from innocluster.core.errors import DomainError, FieldError, ValidationFailed
 from innocluster.core.text import CleanStr
 from innocluster.registry.models import Organisation
 
@@ -37,7 +43,6 @@ from .schemas import (
 )
 
 router = Router(tags=["documents"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 class DocumentQuery(Schema):
@@ -59,26 +64,7 @@ class DocumentQuery(Schema):
 def _actor(request, *, writes: bool = False):
     """The signed-in person, or the API token acting for its organisation. A token reads with
     the ``read`` or ``documents`` scope and changes documents only with ``documents``."""
-    user = caller_user(request)
-    if user is not None:
-        return user
-    token = caller_token(request)
-    needed = ["documents"] if writes else ["read", "documents"]
-    if not any(token.has_scope(scope) for scope in needed):
-        raise NotPermitted(
-            _("This API token lacks the scope %(scope)s.") % {"scope": " or ".join(needed)},
-            code="missing_scope",
-        )
-    return token
-
-
-def _person(request) -> User:
-    user = caller_user(request)
-    if user is None:
-        raise NotPermitted(
-            _("A person signs in to do this; an API token cannot."), code="person_only"
-        )
-    return user
+    return caller_with_scope(request, *(["documents"] if writes else ["read", "documents"]))
 
 
 def _b64(value: str, field: str) -> bytes:
@@ -386,7 +372,7 @@ def add_signature(request, document_id: uuid.UUID, payload: SignatureIn):
     summary="Browser signing, phase 1: the attributes to sign",
 )
 def prepare_signature(request, document_id: uuid.UUID, payload: PrepareIn):
-    user = _person(request)
+    user = caller_person(request)
     document = selectors.document_for(user, document_id)
     prepared = signing.prepare_browser_signature(document, user, payload.certificate_serial)
     return Status(
@@ -407,7 +393,7 @@ def prepare_signature(request, document_id: uuid.UUID, payload: PrepareIn):
     summary="Browser signing, phase 2: the browser's signature",
 )
 def complete_signature(request, document_id: uuid.UUID, payload: CompleteIn):
-    user = _person(request)
+    user = caller_person(request)
     selectors.document_for(user, document_id)
     signature = signing.complete_browser_signature(
         payload.prepared_id, user, _b64(payload.signature, "signature")
@@ -422,7 +408,7 @@ def complete_signature(request, document_id: uuid.UUID, payload: CompleteIn):
     summary="Sign with a simple electronic signature (password or TOTP)",
 )
 def simple_signature(request, document_id: uuid.UUID, payload: SimpleSignatureIn):
-    user = _person(request)
+    user = caller_person(request)
     document = selectors.document_for(user, document_id)
     signature = signing.sign_simple(
         document, user, password=payload.password, totp_code=payload.totp
@@ -439,7 +425,7 @@ def simple_signature(request, document_id: uuid.UUID, payload: SimpleSignatureIn
 def countersign(request, document_id: uuid.UUID):
     """PDF: the Fund's PAdES signature, as a new version; JSON: a CAdES signature with the
     Fund's key. Only a signatory of the Fund whose step is pending."""
-    user = _person(request)
+    user = caller_person(request)
     document = selectors.document_for(user, document_id)
     return Status(201, signature_out(signing.countersign_as_fund(document, user)))
 
@@ -451,7 +437,7 @@ def countersign(request, document_id: uuid.UUID):
     summary="Refuse to sign, with a reason",
 )
 def reject_document(request, document_id: uuid.UUID, payload: ReasonIn):
-    user = _person(request)
+    user = caller_person(request)
     document = services.reject(selectors.document_for(user, document_id), user, payload.reason)
     return detail_out(selectors.document_for(user, document.pk))
 

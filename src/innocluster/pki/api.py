@@ -10,7 +10,7 @@ from __future__ import annotations
 from ninja import Router, Status
 
 from innocluster.api.auth import ANY_AUTH, caller_token, caller_user
-from innocluster.api.schemas import Problem
+from innocluster.api.schemas import ERRORS
 
 from . import services
 from .models import IssuedCertificate
@@ -24,7 +24,6 @@ from .schemas import (
 )
 
 router = Router(tags=["pki"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 def _person(request):

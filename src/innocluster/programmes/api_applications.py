@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
-from innocluster.api.auth import ANY_AUTH, caller_token, caller_user
-from innocluster.api.schemas import Problem
+from innocluster.api.auth import ANY_AUTH, caller_token, caller_user, caller_with_scope
+from innocluster.api.schemas import ERRORS
 from innocluster.core.audit import record_export
 from innocluster.core.errors import NotFound, NotPermitted
 from innocluster.core.text import CleanStr
@@ -31,7 +31,6 @@ from .filters import ApplicationFilter, money_subquery, score_subquery, visible_
 from .models import ConsortiumMember
 
 router = Router(tags=["applications"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 class ApplicationFilterQuery(Schema):
@@ -130,16 +129,7 @@ class BulkOut(Schema):
 
 def _caller(request):
     """The person, or the API token (which reads with the ``read`` scope)."""
-    user = caller_user(request)
-    if user is not None:
-        return user
-    token = caller_token(request)
-    if not token.has_scope("read"):
-        raise NotPermitted(
-            _("This API token lacks the scope %(scope)s.") % {"scope": "read"},
-            code="missing_scope",
-        )
-    return token
+    return caller_with_scope(request, "read")
 
 
 def _filter(query: Schema) -> ApplicationFilter:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
-from innocluster.api.auth import ANY_AUTH, caller_token, caller_user
-from innocluster.api.schemas import Problem
+from innocluster.api.auth import ANY_AUTH, caller_person, caller_with_scope, found
+from innocluster.api.schemas import ERRORS
 from innocluster.core.errors import Conflict, FieldError, NotFound, NotPermitted, ValidationFailed
 
 from . import selectors, services
@@ -36,30 +36,7 @@ from .schemas import (
 )
 
 router = Router(tags=["projects"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 STATES = {s.value for s in selectors.PROJECT_STATES}
-
-
-def _caller(request):
-    user = caller_user(request)
-    if user is not None:
-        return user
-    token = caller_token(request)
-    if not token.has_scope("read"):
-        raise NotPermitted(
-            _("This API token lacks the scope %(scope)s.") % {"scope": "read"},
-            code="missing_scope",
-        )
-    return token
-
-
-def _person(request):
-    user = caller_user(request)
-    if user is None:
-        raise NotPermitted(
-            _("A person signs in to do this; an API token cannot."), code="person_only"
-        )
-    return user
 
 
 def _local(moment):
@@ -130,7 +107,7 @@ def list_projects(request, filters: Query[ProjectQuery]):
             ]
         )
     projects = selectors.projects_for(
-        _caller(request),
+        caller_with_scope(request, "read"),
         state=filters.state,
         overdue=filters.overdue,
         call=filters.call,
@@ -148,10 +125,7 @@ def list_projects(request, filters: Query[ProjectQuery]):
 
 
 def _found(request, project_id):
-    project = selectors.find_project(_caller(request), project_id)
-    if project is None:
-        raise NotFound()
-    return project
+    return found(selectors.find_project(caller_with_scope(request, "read"), project_id))
 
 
 def _detail(project) -> dict:
@@ -231,7 +205,7 @@ def save_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID, payload
     """Saves the report whole against ``expected_version`` (0 for a new one): a stale version is
     refused with 409 ``stale_version``; bad KPI values with 422 naming ``kpi_values.<code>``.
     With ``submit`` the report also goes to the Fund (both or neither)."""
-    user = _person(request)
+    user = caller_person(request)
     project = _found(request, project_id)
     milestone = _milestone(project, milestone_id)
     with transaction.atomic():
@@ -250,7 +224,7 @@ def save_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID, payload
 
 
 def _staff(request):
-    user = _person(request)
+    user = caller_person(request)
     if not user.is_fund_staff:
         raise NotPermitted(_("Only the Fund's operators may do this."))
     return user
@@ -309,9 +283,7 @@ def prepare_project(request, payload: PrepareIn):
     from innocluster.programmes.models import Application
 
     user = _staff(request)
-    application = Application.objects.filter(pk=payload.application).first()
-    if application is None:
-        raise NotFound()
+    application = found(Application.objects.filter(pk=payload.application).first())
     project = services.prepare_agreement(application, actor=user)
     return 201, _detail(_found(request, project.pk))
 
@@ -325,7 +297,7 @@ def prepare_project(request, payload: PrepareIn):
 def add_evidence(request, project_id: uuid.UUID, milestone_id: uuid.UUID, file: File[UploadedFile]):
     """The report is started (empty) if it is not yet; a file on a submitted or accepted report
     is refused with 409."""
-    user = _person(request)
+    user = caller_person(request)
     project = _found(request, project_id)
     milestone = _milestone(project, milestone_id)
     with transaction.atomic():
@@ -347,9 +319,7 @@ def add_evidence(request, project_id: uuid.UUID, milestone_id: uuid.UUID, file: 
 def record_payment(request, project_id: uuid.UUID, tranche_id: uuid.UUID, payload: PaymentIn):
     user = _staff(request)
     project = _found(request, project_id)
-    tranche = next((t for t in project.tranches.all() if t.pk == tranche_id), None)
-    if tranche is None:
-        raise NotFound()
+    tranche = found(next((t for t in project.tranches.all() if t.pk == tranche_id), None))
     services.record_payment(tranche, actor=user, reference=payload.reference)
     detail = _detail(_found(request, project_id))
     return next(t for t in detail["tranches"] if t["id"] == tranche_id)

@@ -10,7 +10,7 @@ from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
 from innocluster.api.auth import ANY_AUTH, caller_token, caller_user
-from innocluster.api.schemas import Problem
+from innocluster.api.schemas import ERRORS
 from innocluster.core.errors import NotFound
 from innocluster.core.text import CleanStr
 
@@ -39,7 +39,6 @@ from .schemas import (
 from .services import JoinRequest, OrganisationInput, apply_for_membership
 
 router = Router(tags=["registry"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 class RegistryFilterQuery(Schema):

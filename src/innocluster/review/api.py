@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
-from innocluster.api.auth import ANY_AUTH, caller_user
-from innocluster.api.schemas import Problem
-from innocluster.core.errors import FieldError, NotFound, NotPermitted, ValidationFailed
+from innocluster.api.auth import ANY_AUTH, caller_person, found
+from innocluster.api.schemas import ERRORS
+from innocluster.core.errors import FieldError, NotFound, ValidationFailed
 
 from . import board, selectors, services
 from .choices import AssignmentStatus
@@ -33,16 +33,6 @@ from .schemas import (
 from .scoring import save_review
 
 router = Router(tags=["review"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
-
-
-def _person(request):
-    user = caller_user(request)
-    if user is None:
-        raise NotPermitted(
-            _("A person signs in to do this; an API token cannot."), code="person_only"
-        )
-    return user
 
 
 def _json_object(request) -> None:
@@ -101,17 +91,14 @@ class AssignmentQuery(Schema):
     summary="The signed-in expert's own assignments, with their reviews",
 )
 def list_assignments(request, filters: Query[AssignmentQuery]):
-    rows = selectors.my_assignments(_person(request))
+    rows = selectors.my_assignments(caller_person(request))
     if filters.status:
         rows = rows.filter(status=filters.status)
     return [assignment_out(a) for a in rows]
 
 
 def _own(request, assignment_id: str):
-    assignment = selectors.assignment_for(_person(request), assignment_id)
-    if assignment is None:
-        raise NotFound()
-    return assignment
+    return found(selectors.assignment_for(caller_person(request), assignment_id))
 
 
 @router.get(
@@ -173,9 +160,7 @@ class RankingQuery(Schema):
     summary="A call's ranking and its funding line (the Fund's operators)",
 )
 def ranking(request, code: str, filters: Query[RankingQuery]):
-    call = selectors.staff_call(_person(request), code)
-    if call is None:
-        raise NotFound()
+    call = found(selectors.staff_call(caller_person(request), code))
     result = rank_call(call)
     line = funding_line(result, board.agenda_budget(call), optimal=filters.optimal)
     funded = {e.application_id for e in line.funded}
@@ -265,10 +250,7 @@ def session_out(session) -> dict:
 
 
 def _session(request, session_id: str):
-    session = selectors.session_for(_person(request), session_id)
-    if session is None:
-        raise NotFound()
-    return session
+    return found(selectors.session_for(caller_person(request), session_id))
 
 
 def _item(session, item_id: str) -> BoardDecision:
@@ -278,10 +260,7 @@ def _item(session, item_id: str) -> BoardDecision:
         item_id = uuid.UUID(str(item_id))
     except ValueError:
         raise NotFound() from None
-    decision = BoardDecision.objects.filter(session=session, pk=item_id).first()
-    if decision is None:
-        raise NotFound()
-    return decision
+    return found(BoardDecision.objects.filter(session=session, pk=item_id).first())
 
 
 @router.post(
@@ -291,9 +270,7 @@ def _item(session, item_id: str) -> BoardDecision:
     summary="Convene the board on the call's applications before it, in rank order",
 )
 def create_session(request, code: str, payload: SessionIn):
-    call = selectors.staff_call(_person(request), code)
-    if call is None:
-        raise NotFound()
+    call = found(selectors.staff_call(caller_person(request), code))
     session = board.create_session(
         call,
         held_on=payload.held_on,
