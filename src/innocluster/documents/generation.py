@@ -331,3 +331,25 @@ def when_signed(object_type: str, handler: Handler, *, doc_type: str | None = No
 def when_rejected(object_type: str, handler: Handler, *, doc_type: str | None = None) -> Callable:
     """As :func:`when_signed`, when a signer refused (``document.status_reason`` says why)."""
     return _connect(document_rejected, object_type, handler, doc_type)
+
+
+def linked_row(queryset, object_id, document: Document, *, field: str):
+    """For a handler: the row ``object_id`` of ``queryset``, locked for update, while its
+    ``field`` still names ``document``; None when the row is gone or a newer document replaced
+    this one (the handler then does nothing)."""
+    row = queryset.select_for_update().filter(pk=object_id).first()
+    if row is None or getattr(row, field) != document.pk:
+        return None
+    return row
+
+
+def last_signer(document: Document):
+    """Who signed ``document`` last (the audit's actor for what its signing caused), or None."""
+    signature = document.signatures.select_related("signer").order_by("-signed_at").first()
+    return signature.signer if signature is not None else None
+
+
+def refused_by(document: Document):
+    """Who refused to sign ``document`` (the audit's actor for what the refusal caused), or None."""
+    step = document.steps.filter(signed_by__isnull=False, status="rejected").first()
+    return step.signed_by if step is not None else None

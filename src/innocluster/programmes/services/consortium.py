@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from innocluster.core.errors import Conflict, FieldError, NotPermitted, ValidationFailed
+from innocluster.documents.generation import last_signer, linked_row, refused_by
 from innocluster.registry.choices import ADMITTED_STATUSES, LegalForm
 from innocluster.registry.identifiers import check_identifiers
 from innocluster.registry.models import Organisation, OrganisationRole
@@ -211,15 +212,13 @@ def send_consent(member: ConsortiumMember, *, actor):
 
 
 def _member_for_document(document, object_id):
-    member = (
-        ConsortiumMember.objects.select_for_update()
-        .select_related("application")
-        .filter(pk=object_id)
-        .first()
+    # None for an older consent, superseded by a new invitation.
+    return linked_row(
+        ConsortiumMember.objects.select_related("application"),
+        object_id,
+        document,
+        field="consent_document_id",
     )
-    if member is None or member.consent_document_id != document.pk:
-        return None  # an older consent, superseded by a new invitation
-    return member
 
 
 def consent_signed(document, object_id: str) -> None:
@@ -230,9 +229,8 @@ def consent_signed(document, object_id: str) -> None:
     member.status = ParticipationStatus.CONFIRMED
     member.answered_at = timezone.now()
     member.save(update_fields=["status", "answered_at"])
-    last = document.signatures.select_related("signer").order_by("-signed_at").first()
     _audit(
-        last.signer if last is not None else None,
+        last_signer(document),
         "application.partner_confirmed",
         member.application,
         before={"member": str(member.pk), "status": ParticipationStatus.CONSENT_SENT},
@@ -251,9 +249,8 @@ def consent_rejected(document, object_id: str) -> None:
     member.answered_at = timezone.now()
     member.decline_reason = (document.status_reason or "")[:500]
     member.save(update_fields=["status", "answered_at", "decline_reason"])
-    refused = document.steps.filter(signed_by__isnull=False, status="rejected").first()
     _audit(
-        refused.signed_by if refused is not None else None,
+        refused_by(document),
         "application.partner_declined",
         member.application,
         before={"member": str(member.pk), "status": ParticipationStatus.CONSENT_SENT},

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from innocluster.core.errors import Conflict, FieldError, ValidationFailed
 from innocluster.core.notifications import fund_staff, notify
+from innocluster.documents.generation import last_signer, linked_row, refused_by
 from innocluster.programmes.choices import ApplicationState
 from innocluster.programmes.models import Application
 
@@ -29,7 +30,6 @@ from .common import (
     _text,
     consortium,
     document_url,
-    last_signer,
     project_url,
 )
 from .documents import (
@@ -73,22 +73,37 @@ def tranche_amounts(planned: list[Decimal], grant: Decimal) -> list[Decimal]:
     return amounts
 
 
-def _route(project: Project):
+def _send(agreement: Agreement, template: str, context: dict, *, title: str, actor):
+    """Render the agreement's PDF and route it for signature: the lead's signatory, then the
+    Fund. The agreement keeps the document; returns it."""
     from innocluster.documents.fund import fund_organisation
+    from innocluster.documents.generation import create_from_template
     from innocluster.documents.services import PartySpec, StepSpec
 
+    project = agreement.project
+    application = project.application
     fund = fund_organisation()
-    lead = project.application.lead
-    return fund, [PartySpec(lead)], [StepSpec(lead, order=1), StepSpec(fund, order=2)]
+    lead = application.lead
+    document = create_from_template(
+        template,
+        context,
+        title=title[:500],
+        sender=fund,
+        parties=[PartySpec(lead)],
+        route=[StepSpec(lead, order=1), StepSpec(fund, order=2)],
+        links=[agreement, project, application],
+        actor=actor,
+    )
+    agreement.document_id = document.pk
+    agreement.save(update_fields=["document_id", "updated_at"])
+    return document
 
 
 def _issue_main(project: Project, *, actor) -> tuple[Agreement, object]:
     """Generate the grant agreement's PDF and send it: the lead's signatory, then the Fund."""
-    from innocluster.documents.generation import create_from_template
 
     register_document_templates()
     application = project.application
-    fund, parties, route = _route(project)
     agreement = Agreement.objects.create(
         project=project, kind=AgreementKind.MAIN, sequence=0, state=AgreementState.SIGNING
     )
@@ -98,18 +113,13 @@ def _issue_main(project: Project, *, actor) -> tuple[Agreement, object]:
             "number": application.number,
             "title": application.title[:300],
         }
-    document = create_from_template(
+    document = _send(
+        agreement,
         AGREEMENT_TEMPLATE,
         agreement_context(project, list(tranches)),
-        title=title[:500],
-        sender=fund,
-        parties=parties,
-        route=route,
-        links=[agreement, project, application],
+        title=title,
         actor=actor,
     )
-    agreement.document_id = document.pk
-    agreement.save(update_fields=["document_id", "updated_at"])
     notify(
         [application.lead],
         "project.agreement_to_sign",
@@ -227,15 +237,13 @@ def prepare_agreement(application: Application, *, actor) -> Project:
 
 
 def _agreement_for(document, object_id) -> Agreement | None:
-    agreement = (
-        Agreement.objects.select_for_update()
-        .select_related("project__application__lead")
-        .filter(pk=object_id)
-        .first()
+    agreement = linked_row(
+        Agreement.objects.select_related("project__application__lead"),
+        object_id,
+        document,
+        field="document_id",
     )
-    if agreement is None or agreement.document_id != document.pk:
-        return None
-    if agreement.state != AgreementState.SIGNING:
+    if agreement is None or agreement.state != AgreementState.SIGNING:
         return None
     return agreement
 
@@ -331,9 +339,8 @@ def agreement_rejected(document, object_id: str) -> None:
     agreement.state = AgreementState.REFUSED
     agreement.save(update_fields=["state", "updated_at"])
     project = agreement.project
-    refused = document.steps.filter(signed_by__isnull=False, status="rejected").first()
     _audit(
-        refused.signed_by if refused is not None else None,
+        refused_by(document),
         "project.agreement_refused",
         project,
         after={"agreement": str(agreement.pk), "kind": agreement.kind},
@@ -482,7 +489,6 @@ def propose_supplementary(project: Project, changes, *, actor, reason: str) -> A
         ``changes.milestones``: tranches that would exceed the grant), Conflict
         (``not_in_implementation``, ``supplementary_pending``), NotPermitted.
     """
-    from innocluster.documents.generation import create_from_template
 
     _permit(may_operate(actor))
     errors: list[FieldError] = []
@@ -539,13 +545,13 @@ def propose_supplementary(project: Project, changes, *, actor, reason: str) -> A
                 .first()
                 or ""
             )
-        fund, parties, route = _route(project)
         with translation.override(PRINT_LANG):
             title = _("Supplementary agreement No. %(n)d on the project %(number)s") % {
                 "n": sequence,
                 "number": application.number,
             }
-        document = create_from_template(
+        document = _send(
+            agreement,
             SUPPLEMENTARY_TEMPLATE,
             {
                 "application_number": application.number,
@@ -556,15 +562,9 @@ def propose_supplementary(project: Project, changes, *, actor, reason: str) -> A
                 "reason": reason,
                 "changed": changed,
             },
-            title=title[:500],
-            sender=fund,
-            parties=parties,
-            route=route,
-            links=[agreement, project, application],
+            title=title,
             actor=actor,
         )
-        agreement.document_id = document.pk
-        agreement.save(update_fields=["document_id", "updated_at"])
         _audit(
             actor,
             "project.supplementary_proposed",

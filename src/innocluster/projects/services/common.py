@@ -102,9 +102,3 @@ def project_url(project: Project) -> str:
 
 def document_url(document_id) -> str:
     return f"/documents/{document_id}/"
-
-
-def last_signer(document):
-    """Who signed ``document`` last (the audit's actor for what its signing caused)."""
-    signature = document.signatures.select_related("signer").order_by("-signed_at").first()
-    return signature.signer if signature is not None else None

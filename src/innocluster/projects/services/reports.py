@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from innocluster.core.errors import Conflict, FieldError, ValidationFailed
 from innocluster.core.notifications import fund_staff, notify
+from innocluster.documents.generation import last_signer, linked_row, refused_by
 from innocluster.programmes.choices import KpiCode
 from innocluster.programmes.models import Milestone
 
@@ -26,7 +27,6 @@ from .common import (
     _permit,
     _text,
     document_url,
-    last_signer,
     project_url,
 )
 from .documents import ACT_TEMPLATE, PRINT_LANG, act_context, register_document_templates
@@ -370,15 +370,13 @@ def accept_report(report: MilestoneReport, *, actor):
 
 
 def _report_for_act(document, object_id) -> MilestoneReport | None:
-    report = (
-        MilestoneReport.objects.select_for_update()
-        .select_related("project__application__lead", "milestone")
-        .filter(pk=object_id)
-        .first()
+    report = linked_row(
+        MilestoneReport.objects.select_related("project__application__lead", "milestone"),
+        object_id,
+        document,
+        field="act_document_id",
     )
-    if report is None or report.act_document_id != document.pk:
-        return None
-    if report.state != ReportState.SUBMITTED:
+    if report is None or report.state != ReportState.SUBMITTED:
         return None
     return report
 
@@ -444,9 +442,8 @@ def act_rejected(document, object_id: str) -> None:
         return
     report.act_document_id = None
     report.save(update_fields=["act_document_id", "updated_at"])
-    refused = document.steps.filter(signed_by__isnull=False, status="rejected").first()
     _audit(
-        refused.signed_by if refused is not None else None,
+        refused_by(document),
         "project.act_refused",
         report.project,
         after={"report": str(report.pk), "act": str(document.pk)},
