@@ -27,6 +27,13 @@ def fields_of(exc) -> dict:
     return {e.field: e.code for e in exc.errors}
 
 
+def save(project, milestone, *, actor, **fields):
+    """``services.save_report`` of a new report (summary "x", no KPI values), ``fields``
+    overriding."""
+    values = {"summary": "x", "kpi_values": {}, "expected_version": 0, **fields}
+    return services.save_report(project, milestone, actor=actor, **values)
+
+
 def refused(project, exc_type, call):
     """Run ``call``; it must raise ``exc_type`` and leave the project as it was."""
     before = project_state(project)
@@ -70,9 +77,7 @@ def test_no_report_before_the_agreement_is_in_force(team):
     error = refused(
         project,
         Conflict,
-        lambda: services.save_report(
-            project, first, actor=team.editor, summary="x", kpi_values={}, expected_version=0
-        ),
+        lambda: save(project, first, actor=team.editor),
     )
     assert error.code == "not_in_implementation"
 
@@ -82,7 +87,7 @@ def test_bad_kpi_values_are_named(team, project):
     error = refused(
         project,
         ValidationFailed,
-        lambda: services.save_report(
+        lambda: save(
             project,
             first,
             actor=team.editor,
@@ -95,7 +100,6 @@ def test_bad_kpi_values_are_named(team, project):
                 "products": "1.5",
                 "taxes_rub": "10.005",
             },
-            expected_version=0,
         ),
     )
     assert fields_of(error) == {
@@ -109,14 +113,7 @@ def test_bad_kpi_values_are_named(team, project):
     error = refused(
         project,
         ValidationFailed,
-        lambda: services.save_report(
-            project,
-            first,
-            actor=team.editor,
-            summary="x",
-            kpi_values=["jobs"],
-            expected_version=0,
-        ),
+        lambda: save(project, first, actor=team.editor, kpi_values=["jobs"]),
     )
     assert fields_of(error) == {"kpi_values": "type"}
 
@@ -126,14 +123,7 @@ def test_a_milestone_of_another_application_is_refused(team, project):
     error = refused(
         project,
         ValidationFailed,
-        lambda: services.save_report(
-            project,
-            other.milestones.first(),
-            actor=team.editor,
-            summary="x",
-            kpi_values={},
-            expected_version=0,
-        ),
+        lambda: save(project, other.milestones.first(), actor=team.editor),
     )
     assert fields_of(error) == {"milestone": "unknown"}
 
@@ -144,18 +134,14 @@ def test_only_the_leads_people_report(team, project):
         refused(
             project,
             NotPermitted,
-            lambda outsider=outsider: services.save_report(
-                project, first, actor=outsider, summary="x", kpi_values={}, expected_version=0
-            ),
+            lambda outsider=outsider: save(project, first, actor=outsider),
         )
 
 
 def test_a_stale_edit_is_refused_with_a_clear_message(team, project):
     first, _ = milestones(project)
-    report = services.save_report(
-        project, first, actor=team.editor, summary="Первая", kpi_values={}, expected_version=0
-    )
-    services.save_report(
+    report = save(project, first, actor=team.editor, summary="Первая")
+    save(
         project,
         first,
         actor=team.signatory,
@@ -166,12 +152,11 @@ def test_a_stale_edit_is_refused_with_a_clear_message(team, project):
     error = refused(
         project,
         Conflict,
-        lambda: services.save_report(
+        lambda: save(
             project,
             first,
             actor=team.editor,
             summary="Старая правка",
-            kpi_values={},
             expected_version=report.version,
         ),
     )
@@ -181,18 +166,14 @@ def test_a_stale_edit_is_refused_with_a_clear_message(team, project):
     error = refused(
         project,
         Conflict,
-        lambda: services.save_report(
-            project, first, actor=team.editor, summary="x", kpi_values={}, expected_version=0
-        ),
+        lambda: save(project, first, actor=team.editor),
     )
     assert error.code == "stale_version"
 
 
 def test_submit_needs_a_summary(team, project):
     first, _ = milestones(project)
-    report = services.save_report(
-        project, first, actor=team.editor, summary="", kpi_values={}, expected_version=0
-    )
+    report = save(project, first, actor=team.editor, summary="")
     error = refused(
         project, ValidationFailed, lambda: services.submit_report(report, actor=team.editor)
     )
@@ -204,9 +185,7 @@ def test_a_submitted_or_accepted_report_cannot_change(
 ):
     first, _ = milestones(project)
     report = submitted_report(team, project, first)
-    edit = lambda: services.save_report(  # noqa: E731
-        project, first, actor=team.editor, summary="x", kpi_values={}, expected_version=2
-    )
+    edit = lambda: save(project, first, actor=team.editor, expected_version=2)  # noqa: E731
     assert refused(project, Conflict, edit).code == "not_editable"
     assert (
         refused(
@@ -237,9 +216,7 @@ def test_a_submitted_or_accepted_report_cannot_change(
 
 def test_accept_and_return_only_by_the_fund_and_only_when_submitted(team, project):
     first, last = milestones(project)
-    report = services.save_report(
-        project, first, actor=team.editor, summary="x", kpi_values={}, expected_version=0
-    )
+    report = save(project, first, actor=team.editor)
     assert (
         refused(project, Conflict, lambda: services.accept_report(report, actor=team.operator)).code
         == "not_submitted"
@@ -267,9 +244,7 @@ def test_accept_and_return_only_by_the_fund_and_only_when_submitted(team, projec
 
 def test_evidence_checks_its_file(team, project):
     first, _ = milestones(project)
-    report = services.save_report(
-        project, first, actor=team.editor, summary="", kpi_values={}, expected_version=0
-    )
+    report = save(project, first, actor=team.editor, summary="")
     error = refused(
         project,
         ValidationFailed,
@@ -408,9 +383,7 @@ def test_termination_needs_the_fund_a_reason_and_a_running_project(team, project
         refused(
             project,
             Conflict,
-            lambda: services.save_report(
-                project, first, actor=team.editor, summary="x", kpi_values={}, expected_version=0
-            ),
+            lambda: save(project, first, actor=team.editor),
         ).code
         == "not_in_implementation"
     )
