@@ -298,7 +298,7 @@ def the_board_decides(walk: Walk) -> None:
 
     # The lead is told; the expert, external, never sees the outcome.
     lead = walk.lead
-    follow_notification(lead, "is approved for support")
+    follow_notification(lead, f"The board's decision on application {walk.application.number}")
     assert lead.locator("[data-state]").first.get_attribute("data-state") == "approved"
     walk.reviewer.goto("/review/")
     click_and_wait(walk.reviewer, "main table a[href^='/review/assignments/']")
