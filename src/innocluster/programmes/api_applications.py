@@ -13,7 +13,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
@@ -238,18 +237,7 @@ def _export(request, filters, fmt: str):
             **({"token": str(caller.pk)} if caller_token(request) is not None else {}),
         },
     )
-    if fmt == "xlsx":
-        return FileResponse(
-            exports.xlsx_file(queryset),
-            as_attachment=True,
-            filename=exports.filename("xlsx"),
-            content_type=exports.XLSX_MEDIA_TYPE,
-        )
-    response = StreamingHttpResponse(
-        exports.stream_csv(queryset), content_type=exports.CSV_MEDIA_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename("csv")}"'
-    return response
+    return exports.download(queryset, fmt)
 
 
 @router.get(

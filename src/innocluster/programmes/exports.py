@@ -245,3 +245,20 @@ def xlsx_file(queryset):
 def filename(extension: str) -> str:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return f"innocluster-applications-{stamp}.{extension}"
+
+
+def download(queryset, fmt: str):
+    """The response that downloads ``queryset`` as ``fmt``: "xlsx" from a temporary file,
+    otherwise CSV streamed as it is written."""
+    from django.http import FileResponse, StreamingHttpResponse
+
+    if fmt == "xlsx":
+        return FileResponse(
+            xlsx_file(queryset),
+            as_attachment=True,
+            filename=filename("xlsx"),
+            content_type=XLSX_MEDIA_TYPE,
+        )
+    response = StreamingHttpResponse(stream_csv(queryset), content_type=CSV_MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
+    return response

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -257,18 +256,7 @@ def export_response(user, application_filter: ApplicationFilter, fmt: str):
     """The export's response; the download is recorded (who, which filter)."""
     queryset = application_filter.apply(Application.objects.all())
     record_export(actor=user, kind=f"applications.{fmt}", params=application_filter.as_params())
-    if fmt == "xlsx":
-        return FileResponse(
-            exports.xlsx_file(queryset),
-            as_attachment=True,
-            filename=exports.filename("xlsx"),
-            content_type=exports.XLSX_MEDIA_TYPE,
-        )
-    response = StreamingHttpResponse(
-        exports.stream_csv(queryset), content_type=exports.CSV_MEDIA_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename("csv")}"'
-    return response
+    return exports.download(queryset, fmt)
 
 
 @require_POST
