@@ -31,21 +31,24 @@ import argparse
 import datetime
 import http.client
 import io
-import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import time
 import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 
-from bench_child import drop_postgres, fresh_postgres, run_child
+from bench_child import (
+    add_child_options,
+    database_names,
+    drop_postgres,
+    fresh_postgres,
+    measure_in_child,
+    run_child,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PG_DATABASE = "innocluster_appsbench"
 RATIO_TARGET = 0.3  # the registry section's target: a page's req/s ÷ the trivial view's
 SEED = 2027
@@ -285,18 +288,7 @@ def _first(base: str, path: str, cookie: str) -> dict:
 def load(env: dict, data: dict, args, log) -> dict:
     import run as registry_run
 
-    port = registry_run.free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(BIN / "innocluster"), "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        registry_run.wait_http(base + "/healthz")
+    with registry_run.serving(env) as base:
         cookies = {name: "" if name in ANONYMOUS else data["cookie"] for name in data["paths"]}
         samples = {
             name: _first(base, paths[0], cookies[name]) for name, paths in data["paths"].items()
@@ -311,13 +303,6 @@ def load(env: dict, data: dict, args, log) -> dict:
             results[name] = _wrk(base, paths, cookies[name], args)
             log(f"  {name}: {results[name]['rps']:.0f} req/s")
         return {"results": results, "samples": samples}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def run(
@@ -465,18 +450,11 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=2000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    add_child_options(parser)
     args = parser.parse_args()
-    if args.child:
-        sys.path.insert(0, str(ROOT / "src"))
-        import django
-
-        django.setup()
-        data = child(args.orgs, args.applications)
-        args.out.write_text(json.dumps(data, indent=2, default=str))
+    if measure_in_child(args, lambda: child(args.orgs, args.applications)):
         return
-    databases = tuple(d.strip() for d in args.databases.split(",") if d.strip())
+    databases = database_names(args.databases)
     results = run(databases, orgs=args.orgs, applications=args.applications, duration=args.duration)
     print("\n".join(markdown(results)))
 

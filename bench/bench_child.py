@@ -3,6 +3,7 @@ navigator, review and ranking benchmarks do."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -51,3 +52,27 @@ def fresh_postgres(database: str) -> str | None:
 
 def drop_postgres(database: str) -> None:
     subprocess.run(["dropdb", *PG_ADMIN, "--if-exists", database], check=False, capture_output=True)
+
+
+def add_child_options(parser: argparse.ArgumentParser) -> None:
+    """The hidden ``--child`` and ``--out FILE`` options ``run_child`` calls a script with."""
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+
+
+def measure_in_child(args: argparse.Namespace, measure) -> bool:
+    """In the child (``--child``): set Django up, call ``measure()`` and write the dict it
+    returns to ``--out`` as JSON; True then (the script's ``main`` returns), else False."""
+    if not args.child:
+        return False
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    args.out.write_text(json.dumps(measure(), indent=2, default=str))
+    return True
+
+
+def database_names(value: str) -> tuple[str, ...]:
+    """``--databases sqlite,postgresql`` as a tuple of names."""
+    return tuple(d.strip() for d in value.split(",") if d.strip())

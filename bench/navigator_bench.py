@@ -36,12 +36,18 @@ import os
 import platform
 import random
 import statistics
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
-from bench_child import drop_postgres, fresh_postgres, run_child
+from bench_child import (
+    add_child_options,
+    database_names,
+    drop_postgres,
+    fresh_postgres,
+    measure_in_child,
+    run_child,
+)
 from bench_stats import percentiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -928,22 +934,18 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--json", action="store_true", help="print the raw results too")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    add_child_options(parser)
     parser.add_argument("--part", choices=["evaluate", "subscriptions"], help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        sys.path.insert(0, str(ROOT / "src"))
-        import django
 
-        django.setup()
+    def measure():
         if args.part == "evaluate":
-            data = child_evaluate(args.measures, args.profiles, args.jl_profiles)
-        else:
-            data = child_subscriptions(args.subscriptions)
-        args.out.write_text(json.dumps(data, indent=2, default=str))
+            return child_evaluate(args.measures, args.profiles, args.jl_profiles)
+        return child_subscriptions(args.subscriptions)
+
+    if measure_in_child(args, measure):
         return
-    databases = tuple(d.strip() for d in args.databases.split(",") if d.strip())
+    databases = database_names(args.databases)
     results = run(args.measures, args.profiles, args.jl_profiles, args.subscriptions, databases)
     if args.json:
         print(json.dumps(results, indent=2, default=str))

@@ -22,12 +22,18 @@ import datetime
 import io
 import json
 import random
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
-from bench_child import drop_postgres, fresh_postgres, run_child
+from bench_child import (
+    add_child_options,
+    database_names,
+    drop_postgres,
+    fresh_postgres,
+    measure_in_child,
+    run_child,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DATABASE = "innocluster_reviewbench"
@@ -265,18 +271,11 @@ def main() -> None:
     parser.add_argument("--experts", type=int, default=500)
     parser.add_argument("--databases", default="sqlite")
     parser.add_argument("--json", action="store_true", help="print the raw results too")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    add_child_options(parser)
     args = parser.parse_args()
-    if args.child:
-        sys.path.insert(0, str(ROOT / "src"))
-        import django
-
-        django.setup()
-        data = child(args.applications, args.experts)
-        args.out.write_text(json.dumps(data, indent=2, default=str))
+    if measure_in_child(args, lambda: child(args.applications, args.experts)):
         return
-    databases = tuple(d.strip() for d in args.databases.split(",") if d.strip())
+    databases = database_names(args.databases)
     results = run(args.applications, args.experts, databases)
     if args.json:
         print(json.dumps(results, indent=2, default=str))

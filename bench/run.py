@@ -19,6 +19,7 @@ Results go to docs/benchmarks.md. Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -275,6 +276,32 @@ def environment(database: str, var_dir: Path) -> dict:
     return env
 
 
+@contextlib.contextmanager
+def serving(env: dict):
+    """``innocluster serve`` on a free port with ``env``, answering ``/healthz``; yields its
+    base URL and stops it (its whole process group) on the way out."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(INNOCLUSTER), "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait_http(base + "/healthz")
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
 def wait_http(url: str, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -340,18 +367,7 @@ def wrk(
 
 
 def load_test(env: dict, paths: dict, args) -> dict:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(INNOCLUSTER), "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        wait_http(base + "/healthz")
+    with serving(env) as base:
         # The first answers of each page show whether the page is the real one or a placeholder.
         samples = {}
         for name, path in (("registry", paths["searches"][0]), ("profile", paths["profiles"][0])):
@@ -368,14 +384,7 @@ def load_test(env: dict, paths: dict, args) -> dict:
             wrk(base, endpoint_paths, args.warmup_seconds, args.connections, args.threads)
             results[name] = wrk(base, endpoint_paths, args.duration, args.connections, args.threads)
             log(f"  {name}: {results[name]['rps']:.0f} req/s")
-        return {"results": results, "samples": samples, "port": port}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        return {"results": results, "samples": samples, "port": int(base.rsplit(":", 1)[1])}
 
 
 def machine(pg_version: str) -> dict:
