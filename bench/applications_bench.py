@@ -39,14 +39,8 @@ import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 
-from bench_child import (
-    add_child_options,
-    database_names,
-    drop_postgres,
-    fresh_postgres,
-    measure_in_child,
-    run_child,
-)
+import bench_child
+from bench_child import drop_postgres, fresh_postgres, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DATABASE = "innocluster_appsbench"
@@ -450,11 +444,11 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=2000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--duration", type=int, default=10)
-    add_child_options(parser)
+    bench_child.add_child_options(parser)
     args = parser.parse_args()
-    if measure_in_child(args, lambda: child(args.orgs, args.applications)):
+    if bench_child.measure_in_child(args, lambda: child(args.orgs, args.applications)):
         return
-    databases = database_names(args.databases)
+    databases = bench_child.database_names(args.databases)
     results = run(databases, orgs=args.orgs, applications=args.applications, duration=args.duration)
     print("\n".join(markdown(results)))
 

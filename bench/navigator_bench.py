@@ -40,14 +40,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from bench_child import (
-    add_child_options,
-    database_names,
-    drop_postgres,
-    fresh_postgres,
-    measure_in_child,
-    run_child,
-)
+import bench_child
+from bench_child import drop_postgres, fresh_postgres, run_child
 from bench_stats import percentiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -934,7 +928,7 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--json", action="store_true", help="print the raw results too")
-    add_child_options(parser)
+    bench_child.add_child_options(parser)
     parser.add_argument("--part", choices=["evaluate", "subscriptions"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -943,9 +937,9 @@ def main() -> None:
             return child_evaluate(args.measures, args.profiles, args.jl_profiles)
         return child_subscriptions(args.subscriptions)
 
-    if measure_in_child(args, measure):
+    if bench_child.measure_in_child(args, measure):
         return
-    databases = database_names(args.databases)
+    databases = bench_child.database_names(args.databases)
     results = run(args.measures, args.profiles, args.jl_profiles, args.subscriptions, databases)
     if args.json:
         print(json.dumps(results, indent=2, default=str))

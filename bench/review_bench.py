@@ -26,14 +26,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from bench_child import (
-    add_child_options,
-    database_names,
-    drop_postgres,
-    fresh_postgres,
-    measure_in_child,
-    run_child,
-)
+import bench_child
+from bench_child import drop_postgres, fresh_postgres, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DATABASE = "innocluster_reviewbench"
@@ -271,11 +265,11 @@ def main() -> None:
     parser.add_argument("--experts", type=int, default=500)
     parser.add_argument("--databases", default="sqlite")
     parser.add_argument("--json", action="store_true", help="print the raw results too")
-    add_child_options(parser)
+    bench_child.add_child_options(parser)
     args = parser.parse_args()
-    if measure_in_child(args, lambda: child(args.applications, args.experts)):
+    if bench_child.measure_in_child(args, lambda: child(args.applications, args.experts)):
         return
-    databases = database_names(args.databases)
+    databases = bench_child.database_names(args.databases)
     results = run(args.applications, args.experts, databases)
     if args.json:
         print(json.dumps(results, indent=2, default=str))
