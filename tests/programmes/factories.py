@@ -222,3 +222,19 @@ def state_of(application: Application) -> dict:
         "audit": AuditEvent.objects.count(),
         "documents": Document.objects.count(),
     }
+
+
+def sign_submission(application: Application, signatory, capture=None) -> None:
+    """The lead's signatory signs every document of the last submission (its JSON and PDF),
+    as on the documents' page, with the password as the second factor."""
+    from innocluster.documents.signing import sign_simple
+    from innocluster.programmes.services.documents import submission_documents
+    from tests.accounts.factories import PASSWORD
+
+    application.refresh_from_db()
+    for document in submission_documents(application).exclude(status="signed"):
+        if capture is None:
+            sign_simple(document, signatory, password=PASSWORD)
+        else:
+            with capture(execute=True):
+                sign_simple(document, signatory, password=PASSWORD)

@@ -17,6 +17,7 @@ from tests.programmes.factories import (
     confirm_partners_directly,
     fill_in,
     person,
+    sign_submission,
     state_of,
 )
 from tests.registry.factories import MemberOrganisationFactory, OrganisationFactory
@@ -310,6 +311,7 @@ def test_the_revision_reasons_are_shown(client, team, application):
     fill_in(team, application)
     confirm_partners_directly(application)
     services.move(application, "submit", actor=team.signatory)
+    sign_submission(application, team.signatory)
     operator = FundOperatorFactory()
     services.move(application, "start_screening", actor=operator)
     services.move(application, "request_revision", actor=operator, reason="Уточните бюджет")

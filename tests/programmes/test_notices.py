@@ -9,7 +9,7 @@ from django.utils import translation
 from innocluster.core.models import Notification
 from innocluster.programmes import services
 from tests.accounts.factories import FundOperatorFactory
-from tests.programmes.factories import Team, confirm_partners_directly, fill_in
+from tests.programmes.factories import Team, confirm_partners_directly, fill_in, sign_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,9 @@ def test_submission_asks_the_lead_to_sign_and_tells_the_fund(django_capture_on_c
     application.refresh_from_db()
     (to_sign,) = _told(team.signatory, "application.submission_to_sign")
     assert to_sign.url == f"/documents/{application.submission_document_id}/"
+    # the Fund hears of it once both documents are signed, not before
+    assert _told(operator, "application.submitted") == []
+    sign_submission(application, team.signatory, django_capture_on_commit_callbacks)
     (submitted,) = _told(operator, "application.submitted")
     assert application.number in submitted.title_en
     english = next(m for m in mail.outbox if m.to == [operator.email])
@@ -64,6 +67,7 @@ def test_screening_outcomes_reach_the_lead_with_the_reasons():
     application = fill_in(team, team.new_application())
     confirm_partners_directly(application)
     services.move(application, "submit", actor=team.signatory)
+    sign_submission(application, team.signatory)
     services.move(application, "start_screening", actor=operator)
     assert _told(team.editor, "application.start_screening") == []  # nothing to do for the lead
     services.move(application, "request_revision", actor=operator, reason="Уточните бюджет")

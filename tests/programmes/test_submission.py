@@ -24,6 +24,7 @@ from tests.programmes.factories import (
     confirm_partners_directly,
     fill_in,
     person,
+    sign_submission,
     state_of,
 )
 from tests.registry.factories import MemberOrganisationFactory, OrganisationFactory
@@ -273,6 +274,12 @@ def test_area_outside_the_call(team, ready):
 def test_revision_and_resubmission(team, ready):
     services.move(ready, "submit", actor=team.signatory)
     operator = FundOperatorFactory()
+    # nothing unsigned is screened
+    with pytest.raises(Conflict) as unsigned:
+        services.move(ready, "start_screening", actor=operator)
+    assert unsigned.value.code == "guard_failed"
+    assert Application.objects.get(pk=ready.pk).state == "submitted"
+    sign_submission(ready, team.signatory)
     services.move(ready, "start_screening", actor=operator)
     before = state_of(ready)
     with pytest.raises(ValidationFailed) as refused:

@@ -13,14 +13,18 @@ class ProgrammesConfig(AppConfig):
 
         from . import signals
         from .services import (
+            APPLICATION_LINK,
             CONSENT_DOC_TYPE,
             MEMBER_LINK,
+            SUBMISSION_DOC_TYPE,
             consent_rejected,
             consent_signed,
             register_document_templates,
+            submission_signed,
         )
 
         register_document_templates()
         signals.connect()
         when_signed(MEMBER_LINK, consent_signed, doc_type=CONSENT_DOC_TYPE)
         when_rejected(MEMBER_LINK, consent_rejected, doc_type=CONSENT_DOC_TYPE)
+        when_signed(APPLICATION_LINK, submission_signed, doc_type=SUBMISSION_DOC_TYPE)

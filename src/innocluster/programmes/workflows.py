@@ -54,6 +54,18 @@ def _reviewed(application) -> tuple[bool, str]:
     return reviews_complete(application)
 
 
+def _submission_signed(application) -> tuple[bool, str]:
+    """The lead's signatory signed what the last submission registered (its JSON and PDF):
+    until then the Fund has nothing binding to screen."""
+    from .services.documents import unsigned_submission
+
+    if unsigned_submission(application):
+        return False, _(
+            "The submission is not signed yet: the lead's signatory signs its documents first."
+        )
+    return True, ""
+
+
 def _open_and_complete(application) -> tuple[bool, str]:
     allowed, reason = _before_deadline(application)
     if not allowed:
@@ -96,7 +108,7 @@ TRANSITIONS: list[Transition] = [
     # the lead's signatory signs and submits, while the call is open
     Transition(S.DRAFT, S.SUBMITTED, "submit", may_sign_for_lead, _open_and_complete),
     # the Fund checks the formal requirements
-    Transition(S.SUBMITTED, S.SCREENING, "start_screening", may_manage_calls),
+    Transition(S.SUBMITTED, S.SCREENING, "start_screening", may_manage_calls, _submission_signed),
     Transition(
         S.SCREENING, S.REVISION_REQUESTED, "request_revision", may_manage_calls, needs_reason=True
     ),

@@ -49,7 +49,7 @@ from .drafting import (
     save_kpi_targets,
     save_milestones,
 )
-from .workflow import DECISION_STATES, SUBMIT_ACTIONS, move
+from .workflow import DECISION_STATES, SUBMIT_ACTIONS, move, submission_signed
 
 __all__ = [
     "APPLICATION_LINK",
@@ -80,4 +80,5 @@ __all__ = [
     "save_milestones",
     "send_consent",
     "snapshot",
+    "submission_signed",
 ]

@@ -45,6 +45,25 @@ def register_document_templates() -> None:
     )
 
 
+def submission_documents(application: Application):
+    """The documents the application's last submission registered (its JSON and PDF)."""
+    from innocluster.documents.selectors import documents_linked_to
+
+    if not application.submission_document_id or application.submitted_at is None:
+        return documents_linked_to(application).none()
+    return documents_linked_to(application).filter(
+        doc_type=SUBMISSION_DOC_TYPE, created_at__gte=application.submitted_at
+    )
+
+
+def unsigned_submission(application: Application) -> bool:
+    """Some document of the last submission is not signed yet (an application the workflow
+    never submitted, made directly, has none)."""
+    from innocluster.documents.choices import DocumentStatus
+
+    return submission_documents(application).exclude(status=DocumentStatus.SIGNED).exists()
+
+
 def snapshot(application: Application) -> dict:
     """The application as data: what the submission's JSON holds (money as strings)."""
     call = application.call

@@ -73,6 +73,10 @@ def submission_to_sign(application: Application, document) -> None:
         url=document_url(document.pk),
         obj=application,
     )
+
+
+def submitted(application: Application) -> None:
+    """The Fund hears of a submission once it is signed (the Fund screens nothing unsigned)."""
     notify(
         fund_staff(),
         "application.submitted",

@@ -187,3 +187,16 @@ def _register_submission(application: Application, actor):
         actor=actor,
     )
     return pdf_document, json_document
+
+
+def submission_signed(document, object_id: str) -> None:
+    """``document_signed`` for a submission's JSON or PDF: once both are signed, the Fund is
+    told the application is in (once: the second signature completes the pair)."""
+    from .documents import unsigned_submission
+
+    application = Application.objects.select_related("call", "lead").filter(pk=object_id).first()
+    if application is None or application.state != ApplicationState.SUBMITTED:
+        return
+    if document.created_at < application.submitted_at or unsigned_submission(application):
+        return
+    notices.submitted(application)
