@@ -117,10 +117,27 @@ def test_exports_follow_the_filter_and_visibility(world):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert [r[0] for r in rows[1:]] == ["API-1", "API-2"]
-    member = _client(person(world["partner"], "viewer"))
-    response = member.get(f"{URL}/export.xlsx")
+    response = staff.get(f"{URL}/export.xlsx", {"call": "api-a", "order": "number"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["API-1"]
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["API-1", "API-2"]
+    # the exports carry the reviews' scores and ranks: never an applicant's
+    member = _client(person(world["partner"], "viewer"))
+    assert member.get(f"{URL}/export.xlsx").status_code == 403
+    assert member.get(f"{URL}/export.csv").status_code == 403
+
+
+def test_applicants_never_see_their_scores(world):
+    member = _client(person(world["partner"], "viewer"))
+    (listed,) = member.get(URL).json()["results"]
+    assert listed["number"] == "API-1" and listed["score"] is None
+    assert member.get(f"{URL}/{world['mine'].pk}").json()["score"] is None
+    # nor learn them by filtering or ordering
+    for params in ({"order": "-score"}, {"disagreement": "yes"}, {"disagreement": "no"}):
+        response = member.get(URL, params)
+        assert response.status_code == 422, params
+        assert response.json()["errors"][0]["field"] in params
+    staff = _client(FundOperatorFactory())
+    assert float(staff.get(f"{URL}/{world['mine'].pk}").json()["score"]) == 64
 
 
 def test_bulk_for_staff_with_partial_failures(world):
@@ -129,7 +146,7 @@ def test_bulk_for_staff_with_partial_failures(world):
     before = state_of(world["mine"])
     response = client.post(
         f"{URL}/bulk",
-        {"filter": {"call": "api-a"}, "action": "start_screening"},
+        {"filter": {"call": "api-a"}, "action": "start_screening", "expected": 2},
         content_type="application/json",
     )
     assert response.status_code == 200
@@ -144,21 +161,42 @@ def test_bulk_refusals(world):
     member = person(world["mine"].lead, "owner")
     response = _client(member).post(
         f"{URL}/bulk",
-        {"filter": {}, "action": "start_screening"},
+        {"filter": {}, "action": "start_screening", "expected": 3},
         content_type="application/json",
     )
     assert response.status_code == 403
     staff = _client(FundOperatorFactory())
     response = staff.post(
         f"{URL}/bulk",
-        {"filter": {"state": "nope"}, "action": "reject"},
+        {"filter": {"state": "nope"}, "action": "reject", "expected": 0},
         content_type="application/json",
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "state"
     response = staff.post(
-        f"{URL}/bulk", {"filter": {}, "action": "reject"}, content_type="application/json"
+        f"{URL}/bulk",
+        {"filter": {}, "action": "reject", "expected": 3},
+        content_type="application/json",
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "reason"
+    # a mistyped filter parameter is named, never taken for "every application"
+    response = staff.post(
+        f"{URL}/bulk",
+        {"filter": {"stat": "submitted"}, "action": "reject", "reason": "x", "expected": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "filter.stat"
+    # the count the caller saw must still hold
+    response = staff.post(
+        f"{URL}/bulk",
+        {"filter": {"call": "api-a"}, "action": "start_screening", "expected": 5},
+        content_type="application/json",
+    )
+    assert response.status_code == 409 and response.json()["code"] == "count_changed"
+    response = staff.post(
+        f"{URL}/bulk", {"filter": {}, "action": "remind"}, content_type="application/json"
+    )
+    assert response.status_code == 422  # no expected count
     assert Application.objects.get(pk=world["theirs"].pk).state == "submitted"
 
 
@@ -171,3 +209,17 @@ def test_the_list_query_count_stays_flat(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get(URL).json()
     assert len(body["results"]) == 23 and all(a["partners"] for a in body["results"][:20])
+
+
+def test_a_partner_that_declined_is_out_of_the_consortium(client, world):
+    from innocluster.programmes.models import ConsortiumMember
+
+    viewer = person(world["partner"], "viewer")
+    ConsortiumMember.objects.filter(
+        application=world["mine"], organisation=world["partner"]
+    ).update(status="declined")
+    member = _client(viewer)
+    assert member.get(URL).json()["count"] == 0
+    assert member.get(f"{URL}/{world['mine'].pk}").status_code == 404
+    client.force_login(viewer)
+    assert client.get(f"/applications/{world['mine'].pk}/").status_code == 404

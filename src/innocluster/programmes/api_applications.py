@@ -21,7 +21,7 @@ from ninja import Query, Router, Schema
 from innocluster.api.auth import ANY_AUTH, caller_token, caller_user, caller_with_scope
 from innocluster.api.schemas import ERRORS
 from innocluster.core.audit import record_export
-from innocluster.core.errors import NotFound, NotPermitted
+from innocluster.core.errors import Conflict, FieldError, NotFound, NotPermitted, ValidationFailed
 from innocluster.core.text import CleanStr
 
 from . import bulk, exports
@@ -79,7 +79,9 @@ class ApplicationOut(Schema):
     innovation_type: str
     grant_rub: Decimal
     cofinancing_rub: Decimal
-    score: Decimal | None = NinjaField(None, description="mean of the submitted reviews, 0-100")
+    score: Decimal | None = NinjaField(
+        None, description="mean of the submitted reviews, 0-100 (the Fund's staff only)"
+    )
     submitted_at: datetime | None
     decided_at: datetime | None
     url: str
@@ -110,6 +112,15 @@ class BulkIn(Schema):
         ..., max_length=64, description="a workflow action, assign_reviewers or remind"
     )
     reason: str = NinjaField("", max_length=2000)
+    expected: int = NinjaField(
+        ...,
+        ge=0,
+        description=(
+            "how many applications the caller expects the filter to match (the list's count); "
+            "refused with 409 when the filter matches another number, so a mistyped filter "
+            "never reaches applications nobody meant"
+        ),
+    )
 
 
 class BulkSkipped(Schema):
@@ -131,10 +142,26 @@ def _caller(request):
     return caller_with_scope(request, "read")
 
 
-def _filter(query: Schema) -> ApplicationFilter:
+# Filters and orders that read the reviews: the Fund's staff only.
+REVIEW_PARAMETERS = {"disagreement": "", "order": "-score"}
+
+
+def _is_staff(request) -> bool:
+    return bool(getattr(caller_user(request), "is_fund_staff", False))
+
+
+def _filter(request, query: Schema) -> ApplicationFilter:
     params = query.dict()
     params.pop("limit", None)
     params.pop("offset", None)
+    if not _is_staff(request):
+        errors = [
+            FieldError(name, _("Only the Fund's staff filter or order by reviews."), "forbidden")
+            for name, forbidden in REVIEW_PARAMETERS.items()
+            if params.get(name) and (not forbidden or params.get(name) == forbidden)
+        ]
+        if errors:
+            raise ValidationFailed(errors)
     return ApplicationFilter.from_params(params)
 
 
@@ -142,7 +169,7 @@ def _org(org) -> dict:
     return {"id": org.pk, "name": org.name_ru, "inn": org.inn}
 
 
-def application_out(application) -> dict:
+def application_out(application, *, staff: bool) -> dict:
     return {
         "id": application.pk,
         "number": application.number,
@@ -155,7 +182,8 @@ def application_out(application) -> dict:
         "innovation_type": application.innovation_type,
         "grant_rub": application.grant,
         "cofinancing_rub": application.cofinancing,
-        "score": application.score,
+        # Reviews are the Fund's: applicants never see their scores.
+        "score": application.score if staff else None,
         "submitted_at": timezone.localtime(application.submitted_at)
         if application.submitted_at
         else None,
@@ -196,7 +224,7 @@ def _partners(applications) -> None:
 def list_applications(request, filters: Query[ApplicationListQuery]):
     """The back office's filter over the caller's applications (the Fund's staff: every one),
     paginated by ``limit``/``offset``. A bad parameter is refused with 422 naming it."""
-    application_filter = _filter(filters)
+    application_filter = _filter(request, filters)
     queryset = application_filter.apply(visible_applications(_caller(request)))
     count = queryset.count()
     ids = list(
@@ -209,7 +237,7 @@ def list_applications(request, filters: Query[ApplicationListQuery]):
         "count": count,
         "limit": filters.limit,
         "offset": filters.offset,
-        "results": [application_out(a) for a in page],
+        "results": [application_out(a, staff=_is_staff(request)) for a in page],
     }
 
 
@@ -225,8 +253,11 @@ def _file_docs(content_type: str, schema: dict) -> dict:
 
 
 def _export(request, filters, fmt: str):
+    # The exports carry the reviews' scores and ranks: the Fund's staff only.
+    if not _is_staff(request):
+        raise NotPermitted(_("Only the Fund's operators may do this."))
     caller = _caller(request)
-    application_filter = _filter(filters)
+    application_filter = _filter(request, filters)
     queryset = application_filter.apply(visible_applications(caller))
     record_export(
         actor=caller_user(request),
@@ -275,7 +306,23 @@ def bulk_applications(request, payload: BulkIn):
     user = caller_user(request)
     if user is None or not user.is_fund_staff:
         raise NotPermitted(_("Only the Fund's operators may do this."))
+    unknown = sorted(set(payload.filter) - set(ApplicationFilter.PARAMS))
+    if unknown:
+        raise ValidationFailed(
+            [
+                FieldError(f"filter.{name}", _("Not a filter parameter."), "unknown_parameter")
+                for name in unknown
+            ]
+        )
     application_filter = ApplicationFilter.from_params(payload.filter)
+    matched = bulk.selection(application_filter).count()
+    if matched != payload.expected:
+        raise Conflict(
+            _("The filter matches %(matched)d applications, not %(expected)d: nothing was done.")
+            % {"matched": matched, "expected": payload.expected},
+            code="count_changed",
+            extra={"matched": matched},
+        )
     result = bulk.run_bulk(user, application_filter, payload.action, payload.reason)
     return result.as_dict()
 
@@ -291,7 +338,7 @@ def get_application(request, application_id: uuid.UUID):
     if found is None:
         raise NotFound()
     _partners([found])
-    data = application_out(found)
+    data = application_out(found, staff=_is_staff(request))
     data.update(
         {
             "summary": found.summary,

@@ -41,7 +41,7 @@ from innocluster.core.errors import FieldError, ValidationFailed
 from innocluster.core.text import has_control_characters
 from innocluster.registry.areas import PRIORITY_AREA_CODES
 
-from .choices import ApplicationState, InnovationType, MemberRole
+from .choices import ApplicationState, InnovationType, MemberRole, ParticipationStatus
 from .models import BudgetLine, Call, ConsortiumMember
 
 ORDERINGS = {
@@ -346,7 +346,8 @@ def _resolve_call(value: str):
 
 def visible_applications(caller) -> QuerySet:
     """The applications ``caller`` may see: the Fund's staff every one; a person those of the
-    consortia their organisations are in; an API token those of its organisation's consortia;
+    consortia their organisations are in (not declined); an API token those of its
+    organisation's consortia;
     nobody else any (the list's ``visible_to``)."""
     from innocluster.accounts.models import ApiToken
     from innocluster.registry.models import OrganisationRole
@@ -367,6 +368,6 @@ def visible_applications(caller) -> QuerySet:
         Exists(
             ConsortiumMember.objects.filter(
                 application=OuterRef("pk"), organisation_id__in=organisations
-            )
+            ).exclude(status=ParticipationStatus.DECLINED)
         )
     )

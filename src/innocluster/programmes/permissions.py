@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from innocluster.registry.choices import OrgRole
 from innocluster.registry.models import OrganisationRole
 
+from .choices import ParticipationStatus
+
 EDITING_ROLES = (OrgRole.OWNER, OrgRole.EDITOR, OrgRole.SIGNATORY)
 
 
@@ -45,12 +47,15 @@ def may_sign_for_lead(user, application) -> tuple[bool, str]:
 
 
 def may_see_application(user, application) -> bool:
-    """The Fund's staff, and people of any consortium member (404 for everyone else)."""
+    """The Fund's staff, and people of any consortium member that has not declined (404 for
+    everyone else: a partner that declined is out of the consortium)."""
     if is_fund_staff(user):
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    members = application.members.values_list("organisation_id", flat=True)
+    members = application.members.exclude(status=ParticipationStatus.DECLINED).values_list(
+        "organisation_id", flat=True
+    )
     return OrganisationRole.objects.filter(user=user, organisation_id__in=members).exists()
 
 
