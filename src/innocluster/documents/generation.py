@@ -333,12 +333,15 @@ def when_rejected(object_type: str, handler: Handler, *, doc_type: str | None = 
     return _connect(document_rejected, object_type, handler, doc_type)
 
 
-def linked_row(queryset, object_id, document: Document, *, field: str):
+def linked_row(queryset, object_id, document: Document, *, field: str, state: str | None = None):
     """For a handler: the row ``object_id`` of ``queryset``, locked for update, while its
-    ``field`` still names ``document``; None when the row is gone or a newer document replaced
-    this one (the handler then does nothing)."""
+    ``field`` still names ``document`` (and, given ``state``, it is still in that state); None
+    when the row is gone, a newer document replaced this one or the row moved on (the handler
+    then does nothing)."""
     row = queryset.select_for_update().filter(pk=object_id).first()
     if row is None or getattr(row, field) != document.pk:
+        return None
+    if state is not None and row.state != state:
         return None
     return row
 

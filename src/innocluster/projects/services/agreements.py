@@ -25,6 +25,7 @@ from .common import (
     _amount,
     _audit,
     _in_implementation,
+    _live_project,
     _lock_project,
     _permit,
     _text,
@@ -237,15 +238,13 @@ def prepare_agreement(application: Application, *, actor) -> Project:
 
 
 def _agreement_for(document, object_id) -> Agreement | None:
-    agreement = linked_row(
+    return linked_row(
         Agreement.objects.select_related("project__application__lead"),
         object_id,
         document,
         field="document_id",
+        state=AgreementState.SIGNING,
     )
-    if agreement is None or agreement.state != AgreementState.SIGNING:
-        return None
-    return agreement
 
 
 def agreement_signed(document, object_id: str) -> None:
@@ -256,9 +255,9 @@ def agreement_signed(document, object_id: str) -> None:
     agreement = _agreement_for(document, object_id)
     if agreement is None:
         return
-    project = _lock_project(agreement.project)
-    if project.terminated_at is not None:
-        return  # signed after the Fund stopped the project: it changes nothing
+    project = _live_project(agreement.project)
+    if project is None:
+        return
     signer = last_signer(document)
     now = timezone.now()
     agreement.state = AgreementState.IN_FORCE

@@ -33,6 +33,13 @@ def _lock_project(project: Project) -> Project:
     )
 
 
+def _live_project(project: Project) -> Project | None:
+    """The project locked, or None once the Fund has terminated it: a document signed after
+    that changes nothing."""
+    locked = _lock_project(project)
+    return None if locked.terminated_at is not None else locked
+
+
 def _lock_report(report: MilestoneReport) -> MilestoneReport:
     return (
         MilestoneReport.objects.select_for_update()

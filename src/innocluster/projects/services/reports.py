@@ -22,6 +22,7 @@ from .common import (
     _amount,
     _audit,
     _in_implementation,
+    _live_project,
     _lock_project,
     _lock_report,
     _permit,
@@ -370,15 +371,13 @@ def accept_report(report: MilestoneReport, *, actor):
 
 
 def _report_for_act(document, object_id) -> MilestoneReport | None:
-    report = linked_row(
+    return linked_row(
         MilestoneReport.objects.select_related("project__application__lead", "milestone"),
         object_id,
         document,
         field="act_document_id",
+        state=ReportState.SUBMITTED,
     )
-    if report is None or report.state != ReportState.SUBMITTED:
-        return None
-    return report
 
 
 def act_signed(document, object_id: str) -> None:
@@ -389,8 +388,8 @@ def act_signed(document, object_id: str) -> None:
     report = _report_for_act(document, object_id)
     if report is None:
         return
-    project = _lock_project(report.project)
-    if project.terminated_at is not None:
+    project = _live_project(report.project)
+    if project is None:
         return
     signer = last_signer(document)
     now = timezone.now()
