@@ -152,7 +152,7 @@ def test_nothing_yet_is_zero_not_an_error():
 
 
 def test_the_api(client, cluster):
-    client.force_login(UserFactory())
+    client.force_login(FundOperatorFactory())
     body = client.get("/api/v1/kpis").json()
     assert body["group"] == "overall"
     (row,) = body["rows"]
@@ -162,16 +162,21 @@ def test_the_api(client, cluster):
     assert {r["key"] for r in by_call} == {"call-a", "call-b"}
 
 
-def test_the_api_refuses_unknown_filters_and_per_project_figures_for_members(client, cluster):
-    client.force_login(UserFactory())
+def test_the_api_refuses_unknown_filters_and_anyone_but_the_fund(client, cluster):
+    client.force_login(FundOperatorFactory())
     refused = client.get("/api/v1/kpis?area=space&call=nope")
     assert refused.status_code == 422
     fields = {e["field"] for e in refused.json()["errors"]}
     assert fields == {"area", "call"}
-    assert client.get("/api/v1/kpis?group=project").status_code == 403
+    refused = client.get("/api/v1/kpis", {"call": "a\x00b", "area": "ict\x01"})
+    assert refused.status_code == 422
+    assert {e["field"] for e in refused.json()["errors"]} == {"call", "area"}
     assert client.get("/api/v1/kpis?group=everything").status_code == 422
-    client.force_login(FundOperatorFactory())
     assert len(client.get("/api/v1/kpis?group=project").json()["rows"]) == 3
+    # a member would read one project's figures from a call or area that has only one
+    client.force_login(UserFactory())
+    for group in ("overall", "call", "area", "project"):
+        assert client.get("/api/v1/kpis", {"group": group}).status_code == 403
 
 
 def test_the_api_needs_a_caller(client):
@@ -180,7 +185,7 @@ def test_the_api_needs_a_caller(client):
 
 def test_the_dashboard(client, cluster, django_assert_max_num_queries):
     client.force_login(UserFactory())
-    assert client.get("/manage/kpis/").status_code == 403
+    assert client.get("/manage/kpis/").status_code == 404
     client.force_login(FundOperatorFactory())
     client.cookies["ic_lang"] = "en"
     with django_assert_max_num_queries(40):
@@ -197,3 +202,5 @@ def test_the_dashboard_names_a_bad_filter(client, cluster):
     page = client.get("/manage/kpis/?area=space").content.decode()
     assert "Unknown priority area" in page
     assert "Implemented projects" in page  # the rest still shows, unfiltered
+    page = client.get("/manage/kpis/", {"call": "a\x00b"}).content.decode()
+    assert "Must not contain control characters." in page

@@ -20,10 +20,16 @@ ERRORS = {401: Problem, 403: Problem, 422: Problem}
 
 
 def check_query(group: str, call: str | None, area: str | None, user) -> None:
-    """Refuse an unknown area or call, and per-project figures to anyone but the Fund."""
+    """Refuse control characters, an unknown area or call, and anyone but the Fund's staff."""
+    from innocluster.core.text import has_control_characters
     from innocluster.programmes.models import Call
 
     errors = []
+    for name, value in (("call", call), ("area", area)):
+        if value and has_control_characters(value):
+            errors.append(FieldError(name, _("Must not contain control characters."), "invalid"))
+    if errors:  # nothing else is safe to look at
+        raise ValidationFailed(errors)
     if area and area not in PRIORITY_AREA_CODES:
         errors.append(
             FieldError(
@@ -37,8 +43,10 @@ def check_query(group: str, call: str | None, area: str | None, user) -> None:
         errors.append(FieldError("call", _("No call has this code."), "unknown_call"))
     if errors:
         raise ValidationFailed(errors)
-    if group == "project" and not getattr(user, "is_fund_staff", False):
-        raise NotPermitted(_("Per-project KPIs are for the Fund's staff."))
+    # Until the public dashboard (C8) decides what is published and how small a group may be,
+    # the figures are the Fund's: a call or area with one project would show that project's.
+    if not getattr(user, "is_fund_staff", False):
+        raise NotPermitted(_("The KPIs are for the Fund's staff."))
 
 
 @router.get(
@@ -51,7 +59,8 @@ def check_query(group: str, call: str | None, area: str | None, user) -> None:
         "jobs, revenue, taxes, patents and products from accepted milestone reports; grants "
         "awarded and paid; the payback ratio (taxes per rouble paid out); co-financing "
         "leverage; the approval rate and the days from submission to decision. Overall, or "
-        "grouped by call, priority area or (Fund staff only) project."
+        "grouped by call, priority area or project. The Fund's staff only, until the public "
+        "dashboard decides what is published."
     ),
 )
 def get_kpis(request, filters: Query[KpiQuery]):

@@ -4,7 +4,7 @@ call, by priority area and by project."""
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 
 from innocluster.core.errors import ValidationFailed
@@ -22,7 +22,7 @@ def dashboard(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not request.user.is_fund_staff:
-        raise PermissionDenied
+        raise Http404  # the back office does not admit it exists
     call = request.GET.get("call") or None
     area = request.GET.get("area") or None
     errors = []
