@@ -8,22 +8,20 @@ parse with a form, call one service and render.
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from innocluster.core.audit import history_of
-from innocluster.core.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
+from innocluster.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from innocluster.core.paging import paginate_by_ids
+from innocluster.core.views import fund_staff_only
 
 from . import exports, selectors, services
 from .backoffice_forms import (
@@ -40,25 +38,6 @@ from .models import MembershipApplication, Organisation
 PAGE_SIZE = 25
 HISTORY_LIMIT = 200
 TEMPLATES = "registry/backoffice/"
-
-
-def fund_staff_only(view):
-    """Anonymous: to the sign-in page. Signed in but not Fund staff: 404. Never cached."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_fund_staff:
-            raise Http404
-        try:
-            response = view(request, *args, **kwargs)
-        except (NotFound, NotPermitted) as exc:
-            raise Http404 from exc
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
 
 
 def _page(request, queryset):

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from innocluster.core.audit import history_of, record_export
 from innocluster.core.errors import DomainError
+from innocluster.core.views import fund_staff_only
 from innocluster.portal.forms import add_domain_error
 
 from .. import full_file, workflows
 from ..choices import ApplicationState
 from ..permissions import may_manage_calls
 from ..selectors import area_labels, innovation_type_labels, money
-from .common import TEMPLATES, fund_staff_only, get_application
+from .common import TEMPLATES, get_application
 from .forms import MoveForm
 
 HISTORY_LIMIT = 200

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from innocluster.core import pagecache
 from innocluster.core.audit import record_export
 from innocluster.core.errors import DomainError, ValidationFailed
+from innocluster.core.views import fund_staff_only
 from innocluster.portal.forms import add_domain_error
 
 from .. import bulk, exports
@@ -28,7 +29,7 @@ from ..choices import ApplicationState, MemberRole
 from ..filters import ApplicationFilter, money_subquery, score_subquery
 from ..models import Application, ConsortiumMember
 from . import common
-from .common import TEMPLATES, fund_staff_only
+from .common import TEMPLATES
 from .forms import ApplicationFilterForm, BulkForm
 
 # What a row shows; the rest (answers, summaries, the organisations' search documents) stays in
