@@ -34,3 +34,18 @@ def fund_staff_only(view):
         return response
 
     return wrapper
+
+
+def signed_in(view):
+    """A person's own pages. Anonymous: to the sign-in page. Never cached: every page here is
+    one person's."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper

@@ -8,22 +8,19 @@ nothing has changed.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from innocluster.core.audit import history_of
 from innocluster.core.errors import DomainError
+from innocluster.core.views import signed_in
 from innocluster.programmes.choices import ApplicationState
 from innocluster.programmes.models import Application
 
@@ -41,20 +38,6 @@ from .models import ReportEvidence
 from .permissions import may_operate, may_report
 
 PAGE_SIZE = 50
-
-
-def signed_in(view):
-    """Anonymous: to the sign-in page. Never cached: every page here is one person's."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
 
 
 def place_errors(form, exc: DomainError, field_map: dict | None = None) -> None:
