@@ -98,10 +98,11 @@ def _text(params, name: str) -> str:
     return str(value or "").strip()
 
 
-def score_subquery():
-    """The mean of an application's submitted reviews' totals (0-100), as ranking computes it."""
+def _review_subquery(**aggregate):
+    """One aggregate (``name=expression``) of an application's submitted reviews' totals."""
     from innocluster.review.models import Review
 
+    (name,) = aggregate
     return Subquery(
         Review.objects.filter(
             assignment__application=OuterRef("pk"),
@@ -109,25 +110,19 @@ def score_subquery():
             total__isnull=False,
         )
         .values("assignment__application")
-        .annotate(mean=Avg("total"))
-        .values("mean")[:1]
+        .annotate(**aggregate)
+        .values(name)[:1]
     )
+
+
+def score_subquery():
+    """The mean of an application's submitted reviews' totals (0-100), as ranking computes it."""
+    return _review_subquery(mean=Avg("total"))
 
 
 def spread_subquery():
     """Max - min of an application's submitted reviews' totals."""
-    from innocluster.review.models import Review
-
-    return Subquery(
-        Review.objects.filter(
-            assignment__application=OuterRef("pk"),
-            submitted_at__isnull=False,
-            total__isnull=False,
-        )
-        .values("assignment__application")
-        .annotate(spread=Max("total") - Min("total"))
-        .values("spread")[:1]
-    )
+    return _review_subquery(spread=Max("total") - Min("total"))
 
 
 def money_subquery(column: str):
