@@ -624,8 +624,9 @@ class _Demo:
         self.call(key, programme, version)
         return 0
 
-    def closed_done(self, key: str, programme, version) -> int:
-        """A closed call taken all the way: review, the board, projects."""
+    def closed_and_assigned(self, key: str, programme, version) -> tuple:
+        """A closed call's applications, screened, with reviewers assigned: the call and its
+        (application, spec) pairs."""
         from innocluster.review.assignment import assign_automatically
 
         call = self.call(key, programme, version)
@@ -634,6 +635,11 @@ class _Demo:
         for application, spec in made:
             self.screen(application, spec[1])
         assign_automatically(call, actor=self.operator)
+        return call, made
+
+    def closed_done(self, key: str, programme, version) -> int:
+        """A closed call taken all the way: review, the board, projects."""
+        call, made = self.closed_and_assigned(key, programme, version)
         deadline = call.deadline
         for application, spec in made:
             if spec[1] != "screening_rejected":
@@ -654,12 +660,7 @@ class _Demo:
         """A closed call in progress: screening, revision, review, the board's agenda."""
         from innocluster.review.assignment import assign_automatically
 
-        call = self.call(key, programme, version)
-        made = [(self.application(call, spec), spec) for spec in self.specs(key)]
-        self.close(call, key)
-        for application, spec in made:
-            self.screen(application, spec[1])
-        assign_automatically(call, actor=self.operator)
+        call, made = self.closed_and_assigned(key, programme, version)
         self.decline_one(made)
         assign_automatically(call, actor=self.operator)  # a replacement, if one is free
         first_in_review = True
