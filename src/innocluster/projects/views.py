@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from innocluster.core.audit import history_of
 from innocluster.core.errors import DomainError
 from innocluster.core.views import signed_in
+from innocluster.portal.forms import place_errors
 from innocluster.programmes.choices import ApplicationState
 from innocluster.programmes.models import Application
 
@@ -38,17 +39,6 @@ from .models import ReportEvidence
 from .permissions import may_operate, may_report
 
 PAGE_SIZE = 50
-
-
-def place_errors(form, exc: DomainError, field_map: dict | None = None) -> None:
-    """Each of the service's field errors at its form field (renamed by ``field_map``), the
-    rest (and a refusal without fields) at the top of the form."""
-    field_map = field_map or {}
-    for error in exc.errors:
-        name = field_map.get(error.field, error.field)
-        form.add_error(name if name in form.fields else None, error.message)
-    if not exc.errors:
-        form.add_error(None, str(exc.message))
 
 
 # --- the list ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from innocluster.core.errors import DomainError
+from innocluster.portal.forms import place_errors
 
 from . import selectors, services
 from .choices import AssignmentStatus
@@ -218,10 +219,7 @@ def decline(request, assignment_id):
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as exc:
-            for error in exc.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            if not exc.errors:
-                form.add_error(None, str(exc.message))
+            place_errors(form, exc)
         else:
             messages.success(request, _("You declined this application."))
             return redirect("review:mine")
@@ -261,10 +259,7 @@ def declare_conflict(request, assignment_id):
                 actor=request.user,
             )
         except DomainError as exc:
-            for error in exc.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            if not exc.errors:
-                form.add_error(None, str(exc.message))
+            place_errors(form, exc)
         else:
             messages.success(
                 request, _("Your conflict of interest is recorded; you are withdrawn from it.")
