@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import translation
 
 from innocluster.documents.models import Document
 from innocluster.documents.signing import sign_simple
@@ -16,6 +15,7 @@ from innocluster.review.board import create_session, record_decision
 from innocluster.review.models import BoardDecision, BoardVote
 from tests.accounts.factories import UserFactory
 from tests.review.board_factories import PASSWORD, board_member, board_setup
+from tests.review.pages import get, post
 from tests.review.scoring_factories import expert
 
 pytestmark = pytest.mark.django_db
@@ -36,17 +36,6 @@ def session(setup):
     return create_session(
         setup.call, held_on=datetime.date(2026, 12, 10), members=setup.members, actor=setup.operator
     )
-
-
-def get(client, user, path):
-    client.force_login(user)
-    with translation.override("en"):
-        return client.get(path)
-
-
-def post(client, user, path, data=None):
-    client.force_login(user)
-    return client.post(path, data or {})
 
 
 def item(session, application):

@@ -6,7 +6,6 @@ rank order or optimal, and convening the board."""
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from innocluster.core.models import Notification
 from innocluster.programmes.choices import ApplicationState
@@ -16,6 +15,7 @@ from innocluster.review.models import Assignment, BoardSession
 from tests.accounts.factories import FundOperatorFactory, UserFactory
 from tests.review.board_factories import board_setup, reviewed
 from tests.review.factories import ConflictDeclarationFactory, review_state
+from tests.review.pages import get, post
 from tests.review.scoring_factories import application_in_review, assign, expert, review_call
 
 pytestmark = pytest.mark.django_db
@@ -29,17 +29,6 @@ def english(settings):
 @pytest.fixture
 def operator():
     return FundOperatorFactory()
-
-
-def get(client, user, path):
-    client.force_login(user)
-    with translation.override("en"):
-        return client.get(path)
-
-
-def post(client, user, path, data=None):
-    client.force_login(user)
-    return client.post(path, data or {})
 
 
 def test_only_operators_see_a_calls_review(client):
