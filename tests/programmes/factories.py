@@ -238,3 +238,19 @@ def sign_submission(application: Application, signatory, capture=None) -> None:
         else:
             with capture(execute=True):
                 sign_simple(document, signatory, password=PASSWORD)
+
+
+def board_decided(application, outcome: str) -> None:
+    """What ``review.board.record_decision`` writes before it moves the application: the
+    outcome on an open session's agenda (tests/review cover the session itself)."""
+    import datetime
+
+    from innocluster.review.models import BoardDecision, BoardSession
+
+    session = BoardSession.objects.filter(call=application.call, closed_at__isnull=True).first()
+    session = session or BoardSession.objects.create(
+        call=application.call, held_on=datetime.date.today()
+    )
+    BoardDecision.objects.update_or_create(
+        session=session, application=application, defaults={"position": 1, "outcome": outcome}
+    )

@@ -10,6 +10,7 @@ from innocluster.core.audit import history_of
 from innocluster.core.errors import Conflict, NotPermitted, ValidationFailed
 from innocluster.programmes import services
 from tests.accounts.factories import FundOperatorFactory, UserFactory
+from tests.programmes.factories import board_decided
 from tests.review.factories import ExpertFactory, assignment, in_review
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +46,25 @@ def test_with_no_review_at_all_it_stays_in_review():
     assert "No expert has reviewed" in str(refused.value.message)
 
 
+def test_only_the_board_decides_what_is_before_it(reviewed):
+    operator = FundOperatorFactory()
+    services.move(reviewed, "send_to_board", actor=operator)
+    for action, reason in (("approve", ""), ("reject", "No"), ("waitlist", "Later")):
+        with pytest.raises(Conflict) as refused, translation.override("en"):
+            services.move(reviewed, action, actor=operator, reason=reason)
+        assert refused.value.code == "guard_failed"
+        assert "The board decides this" in str(refused.value.message)
+    reviewed.refresh_from_db()
+    assert reviewed.state == "board"
+    board_decided(reviewed, "waitlisted")
+    with pytest.raises(Conflict):  # the board waitlisted it: approving is not what it decided
+        services.move(reviewed, "approve", actor=operator)
+
+
 def test_an_application_is_approved_once(reviewed):
     operator = FundOperatorFactory()
     services.move(reviewed, "send_to_board", actor=operator)
+    board_decided(reviewed, "approved")
     services.move(reviewed, "approve", actor=operator)
     reviewed.refresh_from_db()
     assert reviewed.state == "approved" and reviewed.decided_at is not None
@@ -67,6 +84,7 @@ def test_rejecting_or_waitlisting_at_the_board_needs_a_reason(reviewed):
             services.move(reviewed, action, actor=operator)
         reviewed.refresh_from_db()
         assert reviewed.state == "board"
+    board_decided(reviewed, "waitlisted")
     services.move(reviewed, "waitlist", actor=operator, reason="Below the funding line")
     services.move(reviewed, "approve", actor=operator)  # money freed up
     reviewed.refresh_from_db()

@@ -9,7 +9,13 @@ from django.utils import translation
 from innocluster.core.models import Notification
 from innocluster.programmes import services
 from tests.accounts.factories import FundOperatorFactory
-from tests.programmes.factories import Team, confirm_partners_directly, fill_in, sign_submission
+from tests.programmes.factories import (
+    Team,
+    board_decided,
+    confirm_partners_directly,
+    fill_in,
+    sign_submission,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +93,7 @@ def test_the_boards_decision_is_told_once_by_the_board_not_twice():
     services.move(application, "submit", actor=team.signatory)
     Application.objects.filter(pk=application.pk).update(state="board")
     application.refresh_from_db()
+    board_decided(application, "waitlisted")
     services.move(application, "waitlist", actor=operator, reason="Бюджет исчерпан")
     # the board's service tells the lead (review.board.record_decision); the move does not
     assert _told(team.editor, "application.waitlist") == []

@@ -66,6 +66,23 @@ def _submission_signed(application) -> tuple[bool, str]:
     return True, ""
 
 
+def _board_decided(outcome: str) -> Check:
+    """The board's decision: recorded on an open session's agenda
+    (``review.board.record_decision``), never a bare state change by an operator."""
+
+    def guard(application) -> tuple[bool, str]:
+        from innocluster.review.models import BoardDecision
+
+        recorded = BoardDecision.objects.filter(
+            application=application, outcome=outcome, session__closed_at__isnull=True
+        )
+        if recorded.exists():
+            return True, ""
+        return False, _("The board decides this on its session's agenda, with the votes.")
+
+    return guard
+
+
 def _open_and_complete(application) -> tuple[bool, str]:
     allowed, reason = _before_deadline(application)
     if not allowed:
@@ -120,9 +137,11 @@ TRANSITIONS: list[Transition] = [
     Transition(S.IN_REVIEW, S.BOARD, "send_to_board", may_manage_calls, _reviewed),
     # the board's decision, recorded by the Fund (once: a decided application is not decided
     # again, except a waitlisted one when money frees up or the call ends)
-    Transition(S.BOARD, S.APPROVED, "approve", may_manage_calls),
-    Transition(S.BOARD, S.REJECTED, "reject", may_manage_calls, needs_reason=True),
-    Transition(S.BOARD, S.WAITLISTED, "waitlist", may_manage_calls, needs_reason=True),
+    Transition(S.BOARD, S.APPROVED, "approve", may_manage_calls, _board_decided(S.APPROVED)),
+    Transition(S.BOARD, S.REJECTED, "reject", may_manage_calls, _board_decided(S.REJECTED), True),
+    Transition(
+        S.BOARD, S.WAITLISTED, "waitlist", may_manage_calls, _board_decided(S.WAITLISTED), True
+    ),
     Transition(S.WAITLISTED, S.APPROVED, "approve", may_manage_calls),
     Transition(S.WAITLISTED, S.REJECTED, "reject", may_manage_calls, needs_reason=True),
     # the Fund prepares the grant agreement (projects.services.prepare_agreement)

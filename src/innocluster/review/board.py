@@ -465,13 +465,16 @@ def record_decision(
             "grant_rub": str(locked.grant_rub) if locked.grant_rub is not None else None,
             "reasons": locked.reasons,
         }
-        move(locked.application, OUTCOME_ACTIONS[outcome], actor=actor, reason=reasons)
+        # The decision is recorded first: the workflow moves an application out of "board"
+        # only on a decision its session recorded (programmes.workflows._board_decided); a
+        # refused move rolls it back with everything else.
         locked.outcome = outcome
         locked.grant_rub = amount if approved else None
         locked.reasons = reasons
         locked.decided_at = timezone.now()
         locked.decided_by = _user(actor)
         locked.save(update_fields=["outcome", "grant_rub", "reasons", "decided_at", "decided_by"])
+        move(locked.application, OUTCOME_ACTIONS[outcome], actor=actor, reason=reasons)
         record_event(
             actor=actor,
             action="review.board_decision",
