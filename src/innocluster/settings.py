@@ -216,6 +216,16 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "versions"),
         "TIMEOUT": None,
+        # A handful of tokens: never near a cull (the default limit is 300).
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
+    # One version token per person (their notifications), apart from "shared" so that many
+    # people never cull the tokens every page depends on.
+    "personal_versions": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "personal-versions"),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100000, "CULL_FREQUENCY": 4},
     },
     # Sessions are read on every signed-in request: from this shared cache first, the database
     # behind it (Django's cached_db engine). Shared by every process, so signing out anywhere

@@ -50,6 +50,8 @@ from django.utils.translation import get_language
 PAGES_CACHE = "pages"
 SHARED_PAGES_CACHE = "shared_pages"
 SHARED_CACHE = "shared"
+PERSONAL_VERSIONS_CACHE = "personal_versions"
+PERSONAL_TOKEN_TTL = 24 * 3600  # a day: longer than any cached page lives
 
 PAGE_TTL = 60  # seconds; the safety net behind the version token
 REGISTRY_VERSION_KEY = "pagecache:registry-version"
@@ -113,14 +115,30 @@ def bump_programmes_version() -> None:
     _bump(PROGRAMMES_VERSION_KEY)
 
 
+def _person_tokens():
+    """One token per person: a cache of their own, so that many people never crowd out (cull)
+    the few tokens every page depends on."""
+    return caches["default"] if _isolated() else caches[PERSONAL_VERSIONS_CACHE]
+
+
 def notifications_version(user_id) -> str:
     """A person's notifications (the header's unread count) as a version token: reading it is
-    a cache lookup where counting would be a query on every cached page served."""
-    return _version(f"pagecache:notifications:{user_id}")
+    a cache lookup where counting would be a query on every cached page served. A token that
+    expired or was culled is made anew: the next page is rendered once more, nothing worse."""
+    key = f"pagecache:notifications:{user_id}"
+    tokens = _person_tokens()
+    value = tokens.get(key)
+    if value is None:
+        value = secrets.token_hex(8)
+        if not tokens.add(key, value, timeout=PERSONAL_TOKEN_TTL):
+            value = tokens.get(key) or value
+    return value
 
 
 def bump_notifications_version(user_id) -> None:
-    _bump(f"pagecache:notifications:{user_id}")
+    _person_tokens().set(
+        f"pagecache:notifications:{user_id}", secrets.token_hex(8), timeout=PERSONAL_TOKEN_TTL
+    )
 
 
 def bump_registry_version() -> None:
