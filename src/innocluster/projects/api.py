@@ -195,6 +195,19 @@ def _milestone(project, milestone_id):
     raise NotFound()
 
 
+def _json_object(request) -> None:
+    """Every field of a report is optional, so a body that is not a JSON object (``[]``,
+    ``null``) must not pass for an empty draft: refuse it, as review's API does."""
+    import json
+
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ValidationFailed([FieldError("body", _("Send a JSON object."), "invalid_json")])
+
+
 @router.post(
     "/projects/{project_id}/reports/{milestone_id}",
     response={200: ReportOut, **ERRORS},
@@ -203,9 +216,11 @@ def _milestone(project, milestone_id):
 )
 def save_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID, payload: ReportIn):
     """Saves the report whole against ``expected_version`` (0 for a new one): a stale version is
-    refused with 409 ``stale_version``; bad KPI values with 422 naming ``kpi_values.<code>``.
+    refused with 409 ``stale_version``; bad KPI values with 422 naming ``kpi_values.<code>``; a
+    body that is not a JSON object with 422 naming ``body``.
     With ``submit`` the report also goes to the Fund (both or neither)."""
     user = caller_person(request)
+    _json_object(request)
     project = _found(request, project_id)
     milestone = _milestone(project, milestone_id)
     with transaction.atomic():

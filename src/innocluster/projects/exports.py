@@ -120,12 +120,20 @@ def csv_bytes(projects) -> bytes:
 def xlsx_file(projects):
     """The XLSX in a temporary file, rewound (deleted when closed)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Projects")[:31])
+
+    def money(value: Decimal) -> WriteOnlyCell:
+        # Written as the exact decimal (a float would round large sums), shown in roubles.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "#,##0.00"
+        return cell
+
     sheet.append(headers())
     for row in rows(projects):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        sheet.append([money(v) if isinstance(v, Decimal) else v for v in row])
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (handed to the response)
     workbook.save(target)
     target.seek(0)
