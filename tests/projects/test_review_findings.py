@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from innocluster.projects.models import Project
 from tests.projects.factories import milestones, project_state
@@ -44,3 +45,75 @@ def test_a_report_body_that_is_not_a_json_object_is_refused(client, team, projec
         ("body", "invalid_json")
     ]
     assert project_state(project) == before  # no empty draft
+
+
+@pytest.fixture
+def evidence_reads(monkeypatch, settings):
+    """The evidence's size limit lowered to 10 bytes; each upload's bytes as the service got
+    them."""
+    from innocluster.projects import services
+
+    settings.DOCUMENT_MAX_BYTES = 10
+    original = services.add_evidence
+    seen: list[int] = []
+
+    def spy(report, filename, content, *, actor):
+        seen.append(len(content))
+        return original(report, filename, content, actor=actor)
+
+    monkeypatch.setattr(services, "add_evidence", spy)
+    return seen
+
+
+def test_a_page_upload_is_read_only_one_byte_past_the_limit(
+    client, settings, team, project, evidence_reads
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first, _ = milestones(project)
+    before = project_state(project)
+    client.force_login(team.editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        response = client.post(
+            f"/projects/{project.pk}/reports/{first.pk}/evidence/",
+            {"file": SimpleUploadedFile("big.pdf", b"x" * 1000)},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 422
+    assert "The file is larger than 10 bytes." in response.content.decode()
+    assert evidence_reads == [11]
+    assert project_state(project) == before
+
+
+def test_an_api_upload_is_read_only_one_byte_past_the_limit(client, team, project, evidence_reads):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first, _ = milestones(project)
+    before = project_state(project)
+    client.force_login(team.editor)
+    response = client.post(
+        f"/api/v1/projects/{project.pk}/reports/{first.pk}/evidence",
+        {"file": SimpleUploadedFile("big.pdf", b"x" * 1000)},
+    )
+    assert response.status_code == 422
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("content", "too_large")
+    ]
+    assert evidence_reads == [11]
+    assert project_state(project) == before
+
+
+def test_a_missing_evidence_file_answers_503(client, team, project):
+    from innocluster.documents import storage
+    from innocluster.projects import services
+
+    first, _ = milestones(project)
+    report = services.save_report(
+        project, first, actor=team.editor, summary="", kpi_values={}, expected_version=0
+    )
+    evidence = services.add_evidence(report, "акт.pdf", b"%PDF-1.4 lost", actor=team.editor)
+    storage.path_for(evidence.sha256).unlink()
+    client.force_login(team.editor)
+    response = client.get(f"/projects/{project.pk}/evidence/{evidence.pk}/")
+    assert response.status_code == 503

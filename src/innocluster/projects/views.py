@@ -8,6 +8,7 @@ nothing has changed.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -481,7 +482,9 @@ def evidence_upload(request, project_id, milestone_id):
                         kpi_values={},
                         expected_version=0,
                     )
-                services.add_evidence(report, upload.name, upload.read(), actor=request.user)
+                # One byte past the limit at most: the service refuses it as too large.
+                content = upload.read(settings.DOCUMENT_MAX_BYTES + 1)
+                services.add_evidence(report, upload.name, content, actor=request.user)
         except DomainError as exc:
             place_errors(form, exc, {"filename": "file", "content": "file"})
             status = exc.status
@@ -499,7 +502,15 @@ def evidence_download(request, project_id, evidence_id):
 
     project = _project(request, project_id)
     evidence = get_object_or_404(ReportEvidence, pk=evidence_id, report__project=project)
-    response = HttpResponse(storage.get(evidence.sha256), content_type=evidence.media_type)
+    try:
+        data = storage.get(evidence.sha256)
+    except storage.ContentCorrupted:  # a missing or damaged stored file is not served
+        return HttpResponse(
+            _("The stored file is missing or damaged."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(data, content_type=evidence.media_type)
     response["Content-Disposition"] = _attachment(evidence.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
