@@ -12,7 +12,7 @@ import pytest
 from django.utils import translation
 
 from innocluster.projects.models import Project
-from tests.projects.factories import milestones, project_state
+from tests.projects.factories import milestones, project_state, submitted_report
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,79 @@ def test_a_missing_evidence_file_answers_503(client, team, project):
     client.force_login(team.editor)
     response = client.get(f"/projects/{project.pk}/evidence/{evidence.pk}/")
     assert response.status_code == 503
+
+
+def _supplementary(team, project, milestone, **change):
+    from innocluster.projects import services
+
+    return services.propose_supplementary(
+        project,
+        {"milestones": [{"id": str(milestone.pk), **change}]},
+        actor=team.operator,
+        reason="Перераспределение траншей",
+    )
+
+
+def test_a_report_is_not_accepted_while_its_tranche_is_being_changed(
+    client, settings, team, project, django_capture_on_commit_callbacks
+):
+    from innocluster.core.errors import Conflict
+    from innocluster.documents.models import Document
+    from innocluster.projects import services
+    from tests.projects.factories import sign_by_fund, sign_by_lead
+
+    first, last = milestones(project)
+    report = submitted_report(team, project, first)
+    agreement = _supplementary(team, project, first, tranche_rub="1400000")
+    number = Document.objects.get(pk=agreement.document_id).registration_number
+    before = project_state(project)
+    with translation.override("en"), pytest.raises(Conflict) as refused:
+        services.accept_report(report, actor=team.operator)
+    assert refused.value.code == "tranche_change_pending"
+    assert number in refused.value.message and "Supplementary agreement" in refused.value.message
+    assert project_state(project) == before
+    # The page says why instead of offering to accept; the report may still be returned.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(team.operator)
+    html = client.get(f"/projects/{project.pk}/reports/{first.pk}/").content.decode()
+    assert number in html and "Accept the report" not in html
+    assert "Return the report" in html
+    response = client.post(f"/projects/{project.pk}/reports/{first.pk}/accept/")
+    assert response.status_code == 409 and number in response.content.decode()
+    assert project_state(project) == before
+    # Another milestone's report is not held up; once signed, the new amount applies whole.
+    sign_by_lead(team, agreement.document_id, django_capture_on_commit_callbacks)
+    sign_by_fund(team, agreement.document_id, django_capture_on_commit_callbacks)
+    assert project.tranches.get(milestone=first).amount_rub == Decimal("1400000.00")
+    assert services.accept_report(report, actor=team.operator).status == "sent"
+
+
+def test_a_date_only_change_does_not_hold_up_the_acceptance(team, project):
+    from innocluster.projects import services
+
+    first, _ = milestones(project)
+    report = submitted_report(team, project, first)
+    tranche = project.tranches.get(milestone=first)
+    _supplementary(
+        team,
+        project,
+        first,
+        due_on=tranche.due_on.replace(year=tranche.due_on.year + 1).isoformat(),
+    )
+    assert services.accept_report(report, actor=team.operator).status == "sent"
+
+
+def test_a_tranche_whose_act_is_on_its_route_cannot_be_changed(team, project):
+    from innocluster.core.errors import ValidationFailed
+    from innocluster.projects import services
+
+    first, _ = milestones(project)
+    report = submitted_report(team, project, first)
+    services.accept_report(report, actor=team.operator)
+    before = project_state(project)
+    with pytest.raises(ValidationFailed) as refused:
+        _supplementary(team, project, first, tranche_rub="1400000")
+    assert [(e.field, e.code) for e in refused.value.errors] == [
+        ("changes.milestones[0].tranche_rub", "act_pending")
+    ]
+    assert project_state(project) == before

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -391,6 +392,7 @@ def _report_page(request, project, row, *, forms=None, status=200):
     else:
         edit = (True, "")
     decide = (False, "")
+    accept_blocked = ""  # why only returning is possible now
     if operator:
         if report is None or report.state != ReportState.SUBMITTED:
             decide = (False, _("Only a submitted report can be accepted or returned."))
@@ -398,6 +400,8 @@ def _report_page(request, project, row, *, forms=None, status=200):
             decide = (False, _("The act of acceptance is on its route."))
         else:
             decide = (True, "")
+            pending = services.tranche_change_pending(project, row["milestone"].pk)
+            accept_blocked = pending.message if pending is not None else ""
     context = {
         "project": project,
         "application": project.application,
@@ -411,6 +415,7 @@ def _report_page(request, project, row, *, forms=None, status=200):
         ],
         "edit": edit,
         "decide": decide,
+        "accept_blocked": accept_blocked,
         "is_operator": operator,
         "report_form": forms.get("report") or ReportForm(initial=_report_form_initial(report)),
         "evidence_form": forms.get("evidence") or EvidenceForm(),
@@ -536,7 +541,8 @@ def _report_decision(request, project_id, milestone_id, name, form, action, succ
                 raise Conflict(_("There is no report on this milestone yet."), code="no_report")
             action(row["report"], form)
         except DomainError as exc:
-            form = form or ReasonForm(prefix="accept")
+            # Accepting has no fields: a bound empty form carries the refusal to the page.
+            form = form or Form(data={})
             place_errors(form, exc)
             status = exc.status
         else:

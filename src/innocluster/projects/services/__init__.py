@@ -36,6 +36,7 @@ from .reports import (
     return_report,
     save_report,
     submit_report,
+    tranche_change_pending,
 )
 
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "save_report",
     "submit_report",
     "terminate",
+    "tranche_change_pending",
 ]

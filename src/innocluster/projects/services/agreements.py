@@ -377,6 +377,13 @@ def _check_changes(project: Project, changes) -> list[dict]:
             [FieldError("changes.milestones", _("Too many changes."), "too_many")]
         )
     tranches = {str(t.milestone_id): t for t in project.tranches.select_related("milestone").all()}
+    # Milestones whose act of acceptance is on its route: their tranches are about to be payable.
+    acting = {
+        str(m)
+        for m in project.reports.filter(act_document_id__isnull=False).values_list(
+            "milestone_id", flat=True
+        )
+    }
     main = project.agreements.filter(kind=AgreementKind.MAIN, state=AgreementState.IN_FORCE).first()
     in_force_on = (
         timezone.localdate(main.signed_at) if main and main.signed_at else project.started_on
@@ -435,6 +442,17 @@ def _check_changes(project: Project, changes) -> list[dict]:
                             "tranche_fixed",
                         )
                     )
+                elif key in acting and value != tranche.amount_rub:
+                    errors.append(
+                        FieldError(
+                            f"{field}.tranche_rub",
+                            _(
+                                "The milestone's act of acceptance is being signed: its tranche "
+                                "cannot change."
+                            ),
+                            "act_pending",
+                        )
+                    )
                 else:
                     change["tranche_rub"] = str(value)
         if (
@@ -484,7 +502,8 @@ def propose_supplementary(project: Project, changes, *, actor, reason: str) -> A
     Raises:
         ValidationFailed (``reason``; ``changes.milestones[i].id``: an unknown milestone;
         ``...due_on``: a bad date, or one before the agreement came into force;
-        ``...tranche_rub``: not a number, negative, or of a tranche already payable;
+        ``...tranche_rub``: not a number, negative, or of a tranche already payable or whose
+        act of acceptance is on its route;
         ``changes.milestones``: tranches that would exceed the grant), Conflict
         (``not_in_implementation``, ``supplementary_pending``), NotPermitted.
     """

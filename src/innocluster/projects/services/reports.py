@@ -279,6 +279,36 @@ def _copy(source, target, *names) -> None:
         setattr(target, name, getattr(source, name))
 
 
+def tranche_change_pending(project: Project, milestone_id) -> Conflict | None:
+    """The refusal to accept the report on a milestone while a supplementary agreement that
+    changes its tranche's amount is on its route (once payable, the tranche could no longer
+    take the new amount when the agreement is signed), or None."""
+    from innocluster.documents.models import Document
+
+    from ..choices import AgreementKind, AgreementState
+
+    key = str(milestone_id)
+    for agreement in project.agreements.filter(
+        kind=AgreementKind.SUPPLEMENTARY, state=AgreementState.SIGNING
+    ).order_by("sequence"):
+        changes = agreement.changes.get("milestones", []) if agreement.changes else []
+        if any(c.get("id") == key and c.get("tranche_rub") is not None for c in changes):
+            number = (
+                Document.objects.filter(pk=agreement.document_id)
+                .values_list("registration_number", flat=True)
+                .first()
+            )
+            return Conflict(
+                _(
+                    "Supplementary agreement %(number)s, which changes this milestone's tranche, "
+                    "is being signed: accept the report once it is signed or refused."
+                )
+                % {"number": number or "—"},
+                code="tranche_change_pending",
+            )
+    return None
+
+
 def accept_report(report: MilestoneReport, *, actor):
     """The Fund accepts a submitted report: the act of acceptance (PDF: the milestone, its
     deliverables, the KPI values, the tranche that becomes payable) is generated and routed to
@@ -288,8 +318,9 @@ def accept_report(report: MilestoneReport, *, actor):
     The final report is accepted only after every earlier milestone's report.
 
     Returns the act (a document, ``sent``). Raises Conflict (``not_submitted``,
-    ``act_pending``: an act is already on its route, ``earlier_reports_open``,
-    ``not_in_implementation``), NotPermitted; nothing changes then.
+    ``act_pending``: an act is already on its route, ``tranche_change_pending``: a
+    supplementary agreement changing the milestone's tranche is on its route,
+    ``earlier_reports_open``, ``not_in_implementation``), NotPermitted; nothing changes then.
     """
     from innocluster.documents.fund import fund_organisation
     from innocluster.documents.generation import create_from_template
@@ -309,6 +340,9 @@ def accept_report(report: MilestoneReport, *, actor):
             )
         if locked.act_document_id is not None:
             raise Conflict(_("The act of acceptance is already on its route."), code="act_pending")
+        pending = tranche_change_pending(project, locked.milestone_id)
+        if pending is not None:
+            raise pending
         if locked.is_final:
             accepted = set(
                 MilestoneReport.objects.filter(
