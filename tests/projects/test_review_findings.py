@@ -193,3 +193,88 @@ def test_a_tranche_whose_act_is_on_its_route_cannot_be_changed(team, project):
         ("changes.milestones[0].tranche_rub", "act_pending")
     ]
     assert project_state(project) == before
+
+
+@pytest.fixture
+def revocable_on_route(monkeypatch):
+    """Document circulation lets the sender (the Fund) revoke a document on its signing route.
+    The table gains the transitions here only while documents/workflows.py lacks them."""
+    from innocluster.documents import workflows
+    from innocluster.documents.choices import IN_FLIGHT_STATUSES, DocumentStatus
+    from innocluster.documents.permissions import may_manage_document
+
+    missing = [
+        workflows.Transition(
+            source, DocumentStatus.REVOKED, "revoke", may_manage_document, needs_reason=True
+        )
+        for source in IN_FLIGHT_STATUSES
+        if workflows.find_transition(source, DocumentStatus.REVOKED) is None
+    ]
+    monkeypatch.setattr(workflows, "TRANSITIONS", [*workflows.TRANSITIONS, *missing])
+
+
+def _refused_signature(team, document_id):
+    from innocluster.core.errors import Conflict
+    from innocluster.documents.models import Document
+    from innocluster.documents.signing import sign_simple
+    from tests.accounts.factories import PASSWORD
+
+    with pytest.raises(Conflict) as refused:
+        sign_simple(Document.objects.get(pk=document_id), team.signatory, password=PASSWORD)
+    return refused.value.code
+
+
+def test_terminating_revokes_the_agreement_waiting_for_its_signers(
+    client, settings, team, revocable_on_route
+):
+    from innocluster.documents.models import Document
+    from innocluster.projects import services
+
+    project = services.prepare_agreement(team.application, actor=team.operator)
+    agreement = project.agreements.get()
+    services.terminate(project, actor=team.operator, reason="Консорциум распался")
+    document = Document.objects.get(pk=agreement.document_id)
+    assert document.status == "revoked" and document.status_reason == "Консорциум распался"
+    agreement.refresh_from_db()
+    assert agreement.state == "withdrawn"
+    assert _refused_signature(team, agreement.document_id) == "not_signable"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(team.signatory)
+    html = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "waits for the signature" not in html and "Withdrawn" in html
+
+
+def test_terminating_revokes_the_supplementary_agreement_and_the_act_on_their_route(
+    team, project, revocable_on_route, django_capture_on_commit_callbacks
+):
+    from innocluster.core.models import AuditEvent
+    from innocluster.documents.models import Document
+    from innocluster.projects import services
+    from tests.projects.factories import sign_by_lead
+
+    first, last = milestones(project)
+    main = project.agreements.get(kind="main")
+    act = services.accept_report(submitted_report(team, project, first), actor=team.operator)
+    tranche = project.tranches.get(milestone=last)
+    supplementary = _supplementary(
+        team, project, last, due_on=tranche.due_on.replace(year=tranche.due_on.year + 1).isoformat()
+    )
+    sign_by_lead(team, supplementary.document_id, django_capture_on_commit_callbacks)
+    services.terminate(project, actor=team.operator, reason="Нецелевое использование")
+    statuses = dict(
+        Document.objects.filter(
+            pk__in=[main.document_id, supplementary.document_id, act.pk]
+        ).values_list("pk", "status")
+    )
+    assert statuses == {
+        main.document_id: "signed",  # in force: it stays as signed
+        supplementary.document_id: "revoked",
+        act.pk: "revoked",
+    }
+    supplementary.refresh_from_db()
+    assert supplementary.state == "withdrawn"
+    assert project.reports.get().act_document_id is None
+    event = AuditEvent.objects.get(action="project.terminated")
+    assert sorted(event.after["revoked_documents"]) == sorted(
+        Document.objects.filter(status="revoked").values_list("registration_number", flat=True)
+    )

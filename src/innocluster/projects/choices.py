@@ -19,6 +19,7 @@ class AgreementState(models.TextChoices):
     SIGNING = "signing", _("Being signed")  # on its route: the lead, then the Fund
     IN_FORCE = "in_force", _("In force")  # every party signed
     REFUSED = "refused", pgettext_lazy("agreement", "Refused")  # a signer refused; nothing applies
+    WITHDRAWN = "withdrawn", pgettext_lazy("agreement", "Withdrawn")  # the project was terminated
 
 
 class TrancheState(models.TextChoices):

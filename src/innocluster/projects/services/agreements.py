@@ -607,10 +607,47 @@ def propose_supplementary(project: Project, changes, *, actor, reason: str) -> A
     return agreement
 
 
+def _withdraw_documents(project: Project, *, actor, reason: str) -> list[str]:
+    """Revoke, through document circulation and with the termination's reason, every document
+    of the project still on its signing route (its agreements, its acts of acceptance), so that
+    no signer is asked any more; their agreements are withdrawn and their reports no longer
+    wait for the act. Returns the revoked documents' registration numbers."""
+    from innocluster.documents.choices import IN_FLIGHT_STATUSES, DocumentStatus
+    from innocluster.documents.selectors import documents_linked_to
+    from innocluster.documents.services import revoke
+    from innocluster.documents.workflows import find_transition
+
+    from ..models import MilestoneReport
+
+    in_flight = (
+        documents_linked_to(project)
+        .filter(status__in=IN_FLIGHT_STATUSES)
+        .distinct()
+        .order_by("created_at")
+    )
+    revoked = []
+    for document in in_flight:
+        if find_transition(document.status, DocumentStatus.REVOKED) is None:
+            # Document circulation has no way to take back a document on its route (yet): it
+            # stays with its signers, and signing it changes nothing in a terminated project.
+            continue
+        revoke(document, actor, reason)
+        revoked.append(document)
+    ids = [d.pk for d in revoked]
+    project.agreements.filter(document_id__in=ids, state=AgreementState.SIGNING).update(
+        state=AgreementState.WITHDRAWN, updated_at=timezone.now()
+    )
+    MilestoneReport.objects.filter(project=project, act_document_id__in=ids).update(
+        act_document_id=None, updated_at=timezone.now()
+    )
+    return [d.registration_number for d in revoked]
+
+
 def terminate(project: Project, *, actor, reason: str) -> Project:
     """Stop the project, with the Fund's reasons: the application moves by ``terminate`` (from
-    ``agreement`` or ``in_implementation``), the project records when and why, and the whole
-    consortium is told.
+    ``agreement`` or ``in_implementation``), the project records when and why, its documents
+    still on their signing route are revoked with the same reasons (their agreements
+    ``withdrawn``), and the whole consortium is told.
 
     Returns the project. Raises ValidationFailed (``reason``), Conflict
     (``invalid_transition``: already completed or terminated), NotPermitted; nothing changes
@@ -632,12 +669,13 @@ def terminate(project: Project, *, actor, reason: str) -> Project:
         locked.termination_reason = reason
         locked.save(update_fields=["terminated_at", "termination_reason", "updated_at"])
         move(locked.application, "terminate", actor=actor, reason=reason)
+        revoked = _withdraw_documents(locked, actor=actor, reason=reason)
         _audit(
             actor,
             "project.terminated",
             locked,
             before={"state": source},
-            after={"state": ApplicationState.TERMINATED},
+            after={"state": ApplicationState.TERMINATED, "revoked_documents": revoked},
             summary=reason,
         )
         notify(
