@@ -156,6 +156,9 @@ def test_a_report_is_not_accepted_while_its_tranche_is_being_changed(
     assert "Return the report" in html
     response = client.post(f"/projects/{project.pk}/reports/{first.pk}/accept/")
     assert response.status_code == 409 and number in response.content.decode()
+    response = client.post(f"/api/v1/projects/{project.pk}/reports/{first.pk}/accept")
+    assert response.status_code == 409
+    assert response.json()["code"] == "tranche_change_pending"
     assert project_state(project) == before
     # Another milestone's report is not held up; once signed, the new amount applies whole.
     sign_by_lead(team, agreement.document_id, django_capture_on_commit_callbacks)
