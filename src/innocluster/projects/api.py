@@ -19,7 +19,7 @@ from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
 from innocluster.api.auth import ANY_AUTH, caller_person, caller_with_scope, found
-from innocluster.api.schemas import ERRORS
+from innocluster.api.schemas import ERRORS, require_json_object
 from innocluster.core.errors import Conflict, FieldError, NotFound, NotPermitted, ValidationFailed
 
 from . import selectors, services
@@ -196,19 +196,6 @@ def _milestone(project, milestone_id):
     raise NotFound()
 
 
-def _json_object(request) -> None:
-    """Every field of a report is optional, so a body that is not a JSON object (``[]``,
-    ``null``) must not pass for an empty draft: refuse it, as review's API does."""
-    import json
-
-    try:
-        body = json.loads(request.body or b"null")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise ValidationFailed([FieldError("body", _("Send a JSON object."), "invalid_json")])
-
-
 @router.post(
     "/projects/{project_id}/reports/{milestone_id}",
     response={200: ReportOut, **ERRORS},
@@ -221,7 +208,7 @@ def save_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID, payload
     body that is not a JSON object with 422 naming ``body``.
     With ``submit`` the report also goes to the Fund (both or neither)."""
     user = caller_person(request)
-    _json_object(request)
+    require_json_object(request)
     project = _found(request, project_id)
     milestone = _milestone(project, milestone_id)
     with transaction.atomic():

@@ -8,13 +8,12 @@ the operators'. Refusals are problem details naming the offending fields.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
 from innocluster.api.auth import ANY_AUTH, caller_person, found
-from innocluster.api.schemas import ERRORS
-from innocluster.core.errors import FieldError, NotFound, ValidationFailed
+from innocluster.api.schemas import ERRORS, require_json_object
+from innocluster.core.errors import NotFound
 
 from . import board, selectors, services
 from .choices import AssignmentStatus
@@ -33,19 +32,6 @@ from .schemas import (
 from .scoring import save_review
 
 router = Router(tags=["review"])
-
-
-def _json_object(request) -> None:
-    """Every field of a review is optional, so an unreadable body must not pass for an empty
-    draft: refuse anything but a JSON object."""
-    import json
-
-    try:
-        body = json.loads(request.body or b"null")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise ValidationFailed([FieldError("body", _("Send a JSON object."), "invalid_json")])
 
 
 def assignment_out(a) -> dict:
@@ -123,7 +109,7 @@ def get_assignment(request, assignment_id: str):
     ),
 )
 def put_review(request, assignment_id: str, payload: ReviewIn):
-    _json_object(request)
+    require_json_object(request)
     assignment = _own(request, assignment_id)
     save_review(
         assignment,
