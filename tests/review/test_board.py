@@ -19,6 +19,7 @@ from innocluster.documents.signing import sign_simple
 from innocluster.programmes.choices import ApplicationState
 from innocluster.programmes.models import Application
 from innocluster.review.board import (
+    REASONS_MAX,
     cast_vote,
     close_session,
     create_session,
@@ -201,6 +202,8 @@ def test_refused_decisions_name_the_field(setup):
         ({"outcome": "approved", "grant_rub": "8000000.01"}, {"grant_rub": "above_request"}),
         ({"outcome": "rejected", "reasons": "  "}, {"reasons": "required"}),
         ({"outcome": "waitlisted"}, {"reasons": "required"}),
+        ({"outcome": "rejected", "reasons": "Н" * (REASONS_MAX + 1)}, {"reasons": "too_long"}),
+        ({"outcome": "rejected", "reasons": "Нет\x00"}, {"reasons": "invalid"}),
         (
             {"outcome": "rejected", "reasons": "Нет", "grant_rub": "5"},
             {"grant_rub": "not_approved"},

@@ -36,7 +36,7 @@ from innocluster.accounts.models import User
 from innocluster.core.audit import record_event
 from innocluster.core.errors import Conflict, FieldError, NotPermitted, ValidationFailed
 from innocluster.core.notifications import notify
-from innocluster.core.text import has_control_characters
+from innocluster.core.text import clean_text
 from innocluster.programmes.choices import ApplicationState
 from innocluster.programmes.models import Call
 from innocluster.registry.choices import OrgRole
@@ -407,22 +407,12 @@ def record_decision(
                 "grant_rub", _("A grant is awarded only when the board approves."), "not_approved"
             )
         )
-    if reasons is None:
-        reasons = ""
-    if not isinstance(reasons, str):
-        errors.append(FieldError("reasons", _("Must be a text."), "type"))
-        reasons = ""
-    reasons = reasons.strip()
+    # Empty, the text check has nothing to refuse; only the outcome says whether it must be given.
+    reasons = clean_text(errors, "reasons", reasons, max_length=REASONS_MAX)
     if outcome in OUTCOMES_WITH_REASONS and not reasons:
         errors.append(
             FieldError("reasons", _("Give the reasons for rejecting or waitlisting."), "required")
         )
-    elif len(reasons) > REASONS_MAX:
-        errors.append(
-            FieldError("reasons", _("At most %(n)d characters.") % {"n": REASONS_MAX}, "too_long")
-        )
-    elif has_control_characters(reasons):
-        errors.append(FieldError("reasons", _("Must not contain control characters."), "invalid"))
     with transaction.atomic():
         locked = (
             BoardDecision.objects.select_for_update()
