@@ -214,13 +214,26 @@ def test_rejection_stops_the_route_with_its_reason_and_calls_back(
     assert check_documents(document.pk)[1] == []
 
 
+def test_a_document_on_its_route_is_withdrawn_and_nobody_signs_it_any_more():
+    org, signer = org_with_signatory()
+    sender = MemberOrganisationFactory()
+    owner = person(sender, "owner")
+    document = sent([(org, 1)], sender=sender, actor=owner)
+    revoke(document, owner, "Проект прекращён")
+    document.refresh_from_db()
+    assert document.status == "revoked" and document.status_reason == "Проект прекращён"
+    with pytest.raises((Conflict, NotPermitted)):
+        sign_simple(document, signer, password=PASSWORD)
+    assert not document.signatures.exists()
+
+
 def test_revocation_of_a_signed_document_and_of_a_draft():
     org, signer = org_with_signatory()
     sender = MemberOrganisationFactory()
     owner = person(sender, "owner")
     document = sent([(org, 1)], sender=sender, actor=owner)
-    with pytest.raises(Conflict):
-        revoke(document, owner, "Ошибка")  # sent is not revocable
+    with pytest.raises(NotPermitted):
+        revoke(document, signer, "Не нравится")  # a signer is not the sender
     sign_simple(document, signer, password=PASSWORD)
     with pytest.raises(NotPermitted):
         revoke(document, signer, "Не нравится")  # a signer is not the sender

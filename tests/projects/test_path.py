@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import translation
 
 from innocluster.core.audit import history_of
+from innocluster.core.errors import Conflict
 from innocluster.core.models import Notification
 from innocluster.documents import storage
 from innocluster.documents.models import Document
@@ -174,19 +175,21 @@ def test_a_terminated_project_ends_with_reasons_told_to_the_consortium(team, pro
     assert (event.action, event.summary) == ("application.terminate", "Работы не ведутся")
 
 
-def test_a_project_being_signed_may_be_terminated_and_a_late_signature_changes_nothing(
+def test_a_project_being_signed_may_be_terminated_and_its_agreement_is_withdrawn(
     team, django_capture_on_commit_callbacks
 ):
     project = services.prepare_agreement(team.application, actor=team.operator)
     agreement = main_agreement(project)
     services.terminate(project, actor=team.operator, reason="Консорциум распался")
-    sign_by_lead(team, agreement.document_id, django_capture_on_commit_callbacks)
-    sign_by_fund(team, agreement.document_id, django_capture_on_commit_callbacks)
+    with pytest.raises(Conflict):  # nobody is asked to sign it any more
+        sign_by_lead(team, agreement.document_id, django_capture_on_commit_callbacks)
     project.refresh_from_db()
     project.application.refresh_from_db()
     agreement.refresh_from_db()
     assert project.application.state == "terminated"
-    assert agreement.state == "signing" and project.started_on is None
+    assert agreement.state == "withdrawn" and project.started_on is None
+    withdrawn = Document.objects.get(pk=agreement.document_id)
+    assert (withdrawn.status, withdrawn.status_reason) == ("revoked", "Консорциум распался")
 
 
 def test_a_supplementary_agreement_applies_only_once_signed(

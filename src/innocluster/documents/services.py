@@ -576,8 +576,9 @@ def reject(document: Document, user, reason: str) -> Document:
 
 
 def revoke(document: Document, actor, reason: str) -> Document:
-    """The sender (or a Fund operator) withdraws a draft or a signed document, with a reason.
-    Signatures stay as they were: they remain verifiable, and the log records the revocation."""
+    """The sender (or a Fund operator) withdraws a document, with a reason: a draft, one still
+    on its signing route (no signer is asked any more) or a signed one. Signatures stay as they
+    were: they remain verifiable, and the log records the revocation."""
     errors = _check_text("reason", reason, required=True, max_length=2000)
     if errors:
         raise ValidationFailed(errors)

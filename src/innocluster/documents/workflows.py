@@ -76,6 +76,10 @@ TRANSITIONS: list[Transition] = [
     Transition(
         S.PARTLY_SIGNED, S.REJECTED, "reject", signs_on_route, _a_step_rejected, needs_reason=True
     ),
+    # on its route: withdrawn by the sender or the Fund, with a reason (the deal it was for has
+    # ended); no signer is asked any more, signatures already given stay verifiable
+    Transition(S.SENT, S.REVOKED, "revoke", may_manage_document, needs_reason=True),
+    Transition(S.PARTLY_SIGNED, S.REVOKED, "revoke", may_manage_document, needs_reason=True),
     # in force: withdrawn by the sender or the Fund, with a reason
     Transition(S.SIGNED, S.REVOKED, "revoke", may_manage_document, needs_reason=True),
 ]
