@@ -300,3 +300,14 @@ def test_a_route_needs_steps_and_named_signers_of_their_organisation():
     assert caught.value.errors[0].field == "route.0.user"
     document.refresh_from_db()
     assert document.status == "draft" and not document.steps.exists()
+
+
+def test_a_withdrawn_document_no_longer_awaits_anyone_in_the_lists(client):
+    org, signer = org_with_signatory()
+    sender = MemberOrganisationFactory()
+    owner = person(sender, "owner")
+    document = sent([(org, 1)], sender=sender, actor=owner)
+    client.force_login(signer)
+    assert "turn-badge" in client.get("/documents/").content.decode()
+    revoke(document, owner, "Проект прекращён")
+    assert "turn-badge" not in client.get("/documents/").content.decode()

@@ -108,7 +108,12 @@ def _sending_organisations(user) -> list[Organisation]:
 
 
 def _pending_steps():
-    return SigningStep.objects.filter(document=OuterRef("pk"), status=StepStatus.PENDING)
+    # A rejected or withdrawn document waits for nobody, whatever its unsigned steps say.
+    return SigningStep.objects.filter(
+        document=OuterRef("pk"),
+        status=StepStatus.PENDING,
+        document__status__in=IN_FLIGHT_STATUSES,
+    )
 
 
 def _list_rows(organisation=None):
@@ -117,12 +122,17 @@ def _list_rows(organisation=None):
     query for the whole page) who the document waits for."""
     now = timezone.now()
     rows = Document.objects.select_related("sender", "current_version").annotate(
-        next_deadline=Min("steps__deadline", filter=Q(steps__status=StepStatus.PENDING)),
+        next_deadline=Min(
+            "steps__deadline",
+            filter=Q(steps__status=StepStatus.PENDING, status__in=IN_FLIGHT_STATUSES),
+        ),
         is_overdue=Exists(_pending_steps().filter(deadline__lt=now)),
     )
     if organisation is not None:
         rows = rows.annotate(our_turn=Exists(_pending_steps().filter(organisation=organisation)))
-    pending = SigningStep.objects.filter(status=StepStatus.PENDING).select_related("organisation")
+    pending = SigningStep.objects.filter(
+        status=StepStatus.PENDING, document__status__in=IN_FLIGHT_STATUSES
+    ).select_related("organisation")
     return rows.prefetch_related(
         Prefetch("steps", queryset=pending.order_by("order", "id"), to_attr="pending_steps")
     )
