@@ -225,6 +225,20 @@ def test_the_grant_stays_within_the_calls_maximum():
     assert fields(exc_info) == {"grant_rub": "above_max_grant"}
 
 
+def test_the_grants_stay_within_what_is_left_of_the_calls_budget():
+    setup = board_setup(budget="10000000")
+    session = session_of(setup)
+    best = session.decisions.get(application=setup.best)
+    middle = session.decisions.get(application=setup.middle)
+    record_decision(best, outcome="approved", grant_rub="3000000", actor=setup.operator)
+    before = state_of(setup.middle)
+    with pytest.raises(ValidationFailed) as exc_info:  # 8 mln asked, 7 mln left
+        record_decision(middle, outcome="approved", grant_rub="7000000.01", actor=setup.operator)
+    assert fields(exc_info) == {"grant_rub": "above_budget"}
+    assert state_of(setup.middle) == before
+    record_decision(middle, outcome="approved", grant_rub="7000000", actor=setup.operator)
+
+
 def test_only_operators_record_decisions(setup):
     session = session_of(setup)
     item = session.decisions.first()

@@ -441,6 +441,21 @@ def record_decision(
                         "above_request",
                     )
                 )
+            else:
+                # The call's money: what other approvals left (this decision's own earlier
+                # grant, if it is being changed, is counted back in).
+                left = agenda_budget(call)
+                if locked.outcome == ApplicationState.APPROVED and locked.grant_rub:
+                    left += locked.grant_rub
+                if amount > left:
+                    errors.append(
+                        FieldError(
+                            "grant_rub",
+                            _("Only %(left)s RUB of the call's budget is left.")
+                            % {"left": _money(left)},
+                            "above_budget",
+                        )
+                    )
         if errors:
             raise ValidationFailed(errors)
         if locked.session.closed_at is not None:
