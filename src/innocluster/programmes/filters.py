@@ -44,9 +44,11 @@ from innocluster.registry.areas import PRIORITY_AREA_CODES
 from .choices import ApplicationState, InnovationType, MemberRole, ParticipationStatus
 from .models import BudgetLine, Call, ConsortiumMember
 
+# Drafts (never submitted) go last either way, on SQLite and PostgreSQL alike (PostgreSQL
+# otherwise puts NULLs first when descending).
 ORDERINGS = {
-    "-submitted": ("-submitted_at", "-created_at", "-id"),
-    "submitted": ("submitted_at", "created_at", "id"),
+    "-submitted": (F("submitted_at").desc(nulls_last=True), "-created_at", "-id"),
+    "submitted": (F("submitted_at").asc(nulls_last=True), "created_at", "id"),
     "number": ("number", "id"),
     "-number": ("-number", "-id"),
     "title": ("title", "id"),
