@@ -22,9 +22,9 @@ the review, board, project, back-office, documents and KPI pages it visits, and 
 the expert's and the board's pages again in Russian at the end (the applicant's pages are
 audited by test_application_flow).
 
-One step has no page: publishing the call (there is no operators' page for calls, and the
-Django admin has no publish action), so the operator's services open it. Where another part's
-page cannot do its step, the step goes through the service that page would call, marked
+One step has no page: configuring the call's form, criteria, dates and rules (the call
+services do it; the operator publishes it on the back office's calls page). Where another
+part's page cannot do its step, the step goes through the service that page would call, marked
 ``TODO(page)`` with what is missing (none now).
 """
 
@@ -119,9 +119,9 @@ def move_in_back_office(page, action: str, expected_label: str) -> None:
 
 
 def open_the_call(walk: Walk) -> None:
-    """The Fund's operator configures and publishes the call, and finds it open on its public
-    page. There is no operators' page for calls yet, and the Django admin has no publish action
-    (a published call is read-only there): the operator's services do it, as that page will."""
+    """The Fund's operator configures the call (its form, criteria, dates and rules: through
+    the call services, as no page edits them yet), publishes it on the back office's calls
+    page, and finds it open on its public page."""
     from innocluster.programmes import calls
     from tests.programmes.call_factories import CRITERIA, FIELDS
 
@@ -153,9 +153,16 @@ def open_the_call(walk: Walk) -> None:
     }
     call = calls.create_call(programme, data, actor=operator)
     calls.set_criteria(call, [dict(c) for c in CRITERIA], actor=operator)
-    walk.call = calls.publish_call(call, actor=operator)
 
     page = walk.ops
+    page.goto("/manage/applications/calls/")
+    row = page.locator("tr[data-call='jp-e2e']")
+    assert "Draft" in row.inner_text()
+    axe_check(page, "back office: calls")
+    click_and_wait(page, "tr[data-call='jp-e2e'] form button")
+    assert "The call jp-e2e is published." in success_message(page)
+    walk.call = call = type(call).objects.get(pk=call.pk)
+    assert walk.call.published_at is not None
     page.goto(f"/calls/{call.code}/")
     assert page.locator(".call-status-open").count() >= 1, main_text(page)
     assert "Novelty" in main_text(page)  # the criteria are public

@@ -1,8 +1,9 @@
 """The operators' back office for applications (mounted at /manage/applications/): the
 filtered list with counts per state, bulk actions and exports (``lists``), and one application
-with its workflow moves and its full file as a PDF (``detail``). Fund staff only; anyone else
-signed in gets 404."""
+with its workflow moves and its full file as a PDF (``detail``), and the calls with their
+publishing (``calls``). Fund staff only; anyone else signed in gets 404."""
 
+from .calls import call_list, publish
 from .detail import application_detail, application_file, application_move
 from .lists import application_list, bulk_action, export
 
@@ -12,5 +13,7 @@ __all__ = [
     "application_list",
     "application_move",
     "bulk_action",
+    "call_list",
     "export",
+    "publish",
 ]
