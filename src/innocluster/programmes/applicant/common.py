@@ -5,12 +5,9 @@ error summary at the top that links to them."""
 from __future__ import annotations
 
 import re
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,20 +30,6 @@ SECTIONS = [
     ("attachments", gettext_lazy("Attachments")),
 ]
 INDEXED = re.compile(r"^(?P<table>\w+)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
-
-
-def signed_in(view):
-    """Anonymous: to the sign-in page. Never cached: every page here is one person's."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
 
 
 def application_for(user, application_id) -> Application:

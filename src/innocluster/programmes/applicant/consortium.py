@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innocluster.core.errors import DomainError
+from innocluster.core.views import signed_in
 
 from .. import services
 from ..choices import MemberRole, ParticipationStatus
@@ -21,7 +22,6 @@ from .common import (
     application_for,
     decorate,
     page_context,
-    signed_in,
     summary,
 )
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from innocluster.core.errors import DomainError, ValidationFailed
 from innocluster.core.models import AuditEvent
+from innocluster.core.views import signed_in
 from innocluster.registry.choices import ADMITTED_STATUSES, MembershipStatus, OrgRole
 from innocluster.registry.models import Organisation
 
@@ -34,7 +35,6 @@ from .common import (
     decorate,
     page_context,
     section_link,
-    signed_in,
     summary,
 )
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from innocluster.core.errors import DomainError
+from innocluster.core.views import signed_in
 
 from .. import services
 from ..checks import required_document_codes
@@ -35,7 +36,6 @@ from .common import (
     decorate,
     indexed_resolver,
     page_context,
-    signed_in,
     summary,
 )
 
