@@ -119,3 +119,21 @@ def test_a_person_named_on_the_funds_step_signs_as_themselves_not_with_the_funds
     signature = sign_simple(document, member, password=PASSWORD)
     document.refresh_from_db()
     assert signature.kind == "simple" and document.status == "signed"
+
+
+def test_the_funds_signatories_are_told_when_the_route_reaches_the_fund():
+    """The member signs first; the Fund's step opens and its signatories hear of it (the first
+    step's signers hear from the capability that sent the document)."""
+    from innocluster.core.models import Notification
+
+    org, user = org_with_signatory()
+    director = fund_signatory()
+    pdf = make_pdf("Grant agreement")
+    document = sent([(org, 1), (fund_organisation(), 2)], content=pdf, media_type="application/pdf")
+    assert not Notification.objects.filter(kind="document.to_sign").exists()
+    member_cms = platform_signer(user, org).sign(pdf)
+    sign_enhanced(document, user, member_cms, version_sha256=document.current_version.sha256)
+    (told,) = Notification.objects.filter(kind="document.to_sign")
+    assert told.recipient == director
+    assert told.url == f"/documents/{document.pk}/"
+    assert document.registration_number in told.title_ru

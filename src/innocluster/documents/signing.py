@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from innocluster.accounts import totp
 from innocluster.core.errors import Conflict, FieldError, NotFound, NotPermitted, ValidationFailed
@@ -112,10 +113,34 @@ def _finish(document: Document, step: SigningStep, signature: Signature, user) -
         return signature
     if not open_steps.filter(status=StepStatus.PENDING).exists():
         next_order = open_steps.order_by("order").values_list("order", flat=True).first()
+        opened = list(open_steps.filter(order=next_order).select_related("organisation", "user"))
         open_steps.filter(order=next_order).update(status=StepStatus.PENDING)
+        _tell_next_signers(document, opened)
     if document.status == DocumentStatus.SENT:
         move(document, DocumentStatus.PARTLY_SIGNED, user)
     return signature
+
+
+def _tell_next_signers(document: Document, steps) -> None:
+    """The route reached a later order (the lead signed, the Fund countersigns next): its
+    signers are told the document waits for them. The first order's signers hear from the
+    capability that sent the document, with its own words."""
+    from innocluster.core.notifications import notify, people_of
+
+    recipients = []
+    for step in steps:
+        if step.role == StepRole.USER and step.user is not None:
+            recipients.append(step.user)
+        else:
+            recipients.extend(people_of(step.organisation, roles=("signatory",)))
+    notify(
+        recipients,
+        "document.to_sign",
+        gettext_lazy("Document %(number)s waits for your signature: %(title)s"),
+        params={"number": document.registration_number, "title": document.title[:200]},
+        url=f"/documents/{document.pk}/",
+        obj=document,
+    )
 
 
 # ---------------------------------------------------------------------------- simple
