@@ -264,3 +264,16 @@ def test_a_declined_expert_sees_nothing(panel):
     application, *_ = panel
     declined = assign(application, status=AssignmentStatus.DECLINED, decline_reason="conflict")
     assert not visible_reviews(declined.expert.user, application).exists()
+
+
+def test_the_fund_is_told_when_the_last_review_is_in(application):
+    from innocluster.core.models import Notification
+
+    operator = FundOperatorFactory()
+    first, second = assign(application), assign(application)
+    save_review(first, actor=first.expert.user, scores=FULL, submit=True)
+    told = Notification.objects.filter(kind="review.reviews_complete", recipient=operator)
+    assert not told.exists()  # one review still to come
+    save_review(second, actor=second.expert.user, scores=FULL, submit=True)
+    (note,) = told
+    assert note.url == f"/review/calls/{application.call.code}/"

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from innocluster.core.audit import record_event
 from innocluster.core.errors import Conflict, FieldError, NotPermitted, ValidationFailed
@@ -268,7 +269,27 @@ def save_review(assignment: Assignment, *, actor, scores, comments=None, submit:
             else f"review of {application.pk} saved as a draft"
         ),
     )
+    if submit:
+        _tell_the_fund_when_complete(application)
     return review
+
+
+def _tell_the_fund_when_complete(application) -> None:
+    """The last review is in: the Fund's operators may send the application to the board."""
+    from innocluster.core.notifications import fund_staff, notify
+
+    from .selectors import reviews_complete
+
+    if not reviews_complete(application)[0]:
+        return
+    notify(
+        fund_staff(),
+        "review.reviews_complete",
+        gettext_lazy("Every review of application %(number)s is in: it may go to the board"),
+        params={"number": application.number or application.title},
+        url=f"/review/calls/{application.call.code}/",
+        obj=application,
+    )
 
 
 def visible_reviews(user, application) -> QuerySet[Review]:
