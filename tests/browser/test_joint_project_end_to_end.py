@@ -22,10 +22,10 @@ the review, board, project, back-office, documents and KPI pages it visits, and 
 the expert's and the board's pages again in Russian at the end (the applicant's pages are
 audited by test_application_flow).
 
-One step has no page: configuring the call's form, criteria, dates and rules (the call
-services do it; the operator publishes it on the back office's calls page). Where another
-part's page cannot do its step, the step goes through the service that page would call, marked
-``TODO(page)`` with what is missing (none now).
+The programme and its application form (data, made once per programme) come from the call
+services; the operator configures the call itself on the back office's call form and publishes
+it on the calls page. Where another part's page cannot do its step, the step goes through the
+service that page would call, marked ``TODO(page)`` with what is missing (none now).
 """
 
 from __future__ import annotations
@@ -119,11 +119,14 @@ def move_in_back_office(page, action: str, expected_label: str) -> None:
 
 
 def open_the_call(walk: Walk) -> None:
-    """The Fund's operator configures the call (its form, criteria, dates and rules: through
-    the call services, as no page edits them yet), publishes it on the back office's calls
-    page, and finds it open on its public page."""
+    """The Fund's operator configures the call on the back office's call form (the programme
+    and its application form exist: forms are data, made once per programme), publishes it on
+    the calls page, and finds it open on its public page."""
+    from zoneinfo import ZoneInfo
+
     from innocluster.programmes import calls
-    from tests.programmes.call_factories import CRITERIA, FIELDS
+    from innocluster.programmes.models import Call
+    from tests.programmes.call_factories import FIELDS
 
     operator = walk.operator
     programme = calls.create_programme(
@@ -132,37 +135,44 @@ def open_the_call(walk: Walk) -> None:
     _form, version = calls.create_form(
         actor=operator, code="joint-e2e-form", name="Joint project application", fields=FIELDS
     )
-    now = timezone.now()
-    data = {
-        "code": "jp-e2e",
-        "title_ru": "Конкурс совместных проектов",
-        "title_en": "Joint projects call",
-        "opens_at": now - datetime.timedelta(hours=1),
-        "deadline": now + datetime.timedelta(days=10),
-        "budget_rub": Decimal("10000000"),
-        "max_grant_rub": Decimal("5000000"),
-        "priority_areas": ["ict"],
-        "innovation_types": ["technological"],
-        "min_members": 2,
-        "max_members": 3,
-        "min_sme_members": 1,
-        "cofinancing_min_share": Decimal("0.2"),
-        "form_version": version,
-        "required_documents": [{"code": "charter", "name_ru": "Устав", "name_en": "Charter"}],
-        "reviewers_per_application": 1,
-    }
-    call = calls.create_call(programme, data, actor=operator)
-    calls.set_criteria(call, [dict(c) for c in CRITERIA], actor=operator)
+    moscow = ZoneInfo("Europe/Moscow")
+    now = timezone.now().astimezone(moscow)
 
     page = walk.ops
     page.goto("/manage/applications/calls/")
+    click_and_wait(page, "a[href='/manage/applications/calls/new/']")
+    page.select_option("#id_programme", value=str(programme.pk))
+    page.fill("#id_code", "jp-e2e")
+    page.fill("#id_title_ru", "Конкурс совместных проектов")
+    page.fill("#id_title_en", "Joint projects call")
+    page.fill("#id_opens_at", (now - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_deadline", (now + datetime.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_budget_rub", "10000000")
+    page.fill("#id_max_grant_rub", "5000000")
+    page.fill("#id_cofinancing_min_share", "20")
+    page.check("input[name='priority_areas'][value='ict']")
+    page.check("input[name='innovation_types'][value='technological']")
+    page.fill("#id_min_members", "2")
+    page.fill("#id_max_members", "3")
+    page.fill("#id_min_sme_members", "1")
+    page.check("#id_lead_must_be_member")
+    page.select_option("#id_form_version", value=str(version.pk))
+    page.fill("#id_required_documents", "charter | Устав | Charter")
+    page.fill(
+        "#id_criteria",
+        "novelty | Новизна | Novelty | 2 | 0 | 10\nteam | Команда | Team | 1 | 0 | 10",
+    )
+    page.fill("#id_reviewers_per_application", "1")
+    axe_check(page, "back office: the call form")
+    click_and_wait(page, "main form button[type='submit']")
+    assert "The call jp-e2e is saved as a draft." in success_message(page)
     row = page.locator("tr[data-call='jp-e2e']")
     assert "Draft" in row.inner_text()
     axe_check(page, "back office: calls")
     click_and_wait(page, "tr[data-call='jp-e2e'] form button")
     assert "The call jp-e2e is published." in success_message(page)
-    walk.call = call = type(call).objects.get(pk=call.pk)
-    assert walk.call.published_at is not None
+    walk.call = call = Call.objects.get(code="jp-e2e")
+    assert call.published_at is not None and call.reviewers_per_application == 1
     page.goto(f"/calls/{call.code}/")
     assert page.locator(".call-status-open").count() >= 1, main_text(page)
     assert "Novelty" in main_text(page)  # the criteria are public
