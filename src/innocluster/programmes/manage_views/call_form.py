@@ -64,7 +64,7 @@ class CallForm(forms.Form):
     budget_rub = forms.DecimalField(label=gettext_lazy("Budget, RUB"), decimal_places=2)
     max_grant_rub = forms.DecimalField(label=gettext_lazy("Maximum grant, RUB"), decimal_places=2)
     cofinancing_min_share = forms.DecimalField(
-        label=gettext_lazy("Minimum co-financing, % of the budget"),
+        label=gettext_lazy("Minimum co-financing, per cent of the budget"),
         decimal_places=2,
         min_value=Decimal(0),
         max_value=Decimal(100),
