@@ -82,20 +82,20 @@ def _versions():
     return caches["default"] if _isolated() else caches[SHARED_CACHE]
 
 
-def _version(key: str) -> str:
-    shared = _versions()
-    value = shared.get(key)
+def _version(key: str, tokens=None, timeout=None) -> str:
+    tokens = tokens or _versions()
+    value = tokens.get(key)
     if value is None:
         value = secrets.token_hex(8)
-        if not shared.add(key, value, timeout=None):
-            value = shared.get(key) or value
+        if not tokens.add(key, value, timeout=timeout):
+            value = tokens.get(key) or value
     return value
 
 
-def _bump(key: str) -> None:
+def _bump(key: str, tokens=None, timeout=None) -> None:
     # A new random token rather than an increment: no read-modify-write, so two processes
     # bumping at once can't lose a bump.
-    _versions().set(key, secrets.token_hex(8), timeout=None)
+    (tokens or _versions()).set(key, secrets.token_hex(8), timeout=timeout)
 
 
 def registry_version() -> str:
@@ -125,20 +125,11 @@ def notifications_version(user_id) -> str:
     """A person's notifications (the header's unread count) as a version token: reading it is
     a cache lookup where counting would be a query on every cached page served. A token that
     expired or was culled is made anew: the next page is rendered once more, nothing worse."""
-    key = f"pagecache:notifications:{user_id}"
-    tokens = _person_tokens()
-    value = tokens.get(key)
-    if value is None:
-        value = secrets.token_hex(8)
-        if not tokens.add(key, value, timeout=PERSONAL_TOKEN_TTL):
-            value = tokens.get(key) or value
-    return value
+    return _version(f"pagecache:notifications:{user_id}", _person_tokens(), PERSONAL_TOKEN_TTL)
 
 
 def bump_notifications_version(user_id) -> None:
-    _person_tokens().set(
-        f"pagecache:notifications:{user_id}", secrets.token_hex(8), timeout=PERSONAL_TOKEN_TTL
-    )
+    _bump(f"pagecache:notifications:{user_id}", _person_tokens(), PERSONAL_TOKEN_TTL)
 
 
 def bump_registry_version() -> None:
