@@ -234,6 +234,22 @@ def test_my_applications_query_count_does_not_grow(client, team, django_assert_m
     assert html_of(response).count("data-application=") == 8
 
 
+def test_my_applications_come_in_pages(client, team, monkeypatch):
+    from innocluster.programmes.applicant import overview
+
+    monkeypatch.setattr(overview, "PER_PAGE", 2)
+    titles = [f"Проект {n}" for n in range(3)]
+    for title in titles:
+        team.new_application(title=title)
+    client.force_login(team.editor)
+    first = html_of(client.get("/applications/"))
+    assert first.count("data-application=") == 2 and 'rel="next"' in first
+    second = html_of(client.get("/applications/?page=2"))
+    assert second.count("data-application=") == 1 and 'rel="prev"' in second
+    shown = [t for t in titles if t in first + second]
+    assert shown == titles  # every one, once, across the pages
+
+
 # --- Submission --------------------------------------------------------------------------------
 
 

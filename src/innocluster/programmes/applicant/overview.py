@@ -4,6 +4,7 @@ overview (state, checklist, consortium, documents, history) and its submission."
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -141,6 +142,9 @@ def _missing(application: Application) -> list[str]:
     return [str(label) for label in missing]
 
 
+PER_PAGE = 25
+
+
 @require_safe
 @signed_in
 def my_applications(request):
@@ -157,12 +161,15 @@ def my_applications(request):
         .select_related("organisation", "application__call", "application__lead")
         .order_by("invited_at")
     )
+    # A partner that declined is out of the consortium (permissions.may_see_application).
+    mine = Application.objects.filter(
+        pk__in=ConsortiumMember.objects.filter(organisation_id__in=org_ids)
+        .exclude(status=ParticipationStatus.DECLINED)
+        .values("application_id")
+    ).order_by("-updated_at", "-id")
+    page = Paginator(mine.values_list("pk", flat=True), PER_PAGE).get_page(request.GET.get("page"))
     applications = list(
-        Application.objects.filter(
-            pk__in=ConsortiumMember.objects.filter(organisation_id__in=org_ids).values(
-                "application_id"
-            )
-        )
+        Application.objects.filter(pk__in=list(page.object_list))
         .select_related("call__form_version", "lead")
         .prefetch_related(
             Prefetch("members", queryset=ConsortiumMember.objects.select_related("organisation")),
@@ -172,7 +179,7 @@ def my_applications(request):
             has_budget=Exists(BudgetLine.objects.filter(application=OuterRef("pk"))),
             has_milestones=Exists(Milestone.objects.filter(application=OuterRef("pk"))),
         )
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-id")
     )
     rows = []
     for application in applications:
@@ -190,7 +197,12 @@ def my_applications(request):
     return render(
         request,
         TEMPLATES + "list.html",
-        {"invitations": invitations, "rows": rows, "has_organisation": bool(org_ids)},
+        {
+            "invitations": invitations,
+            "rows": rows,
+            "page": page,
+            "has_organisation": bool(org_ids),
+        },
     )
 
 
