@@ -27,7 +27,7 @@ def dashboard(request):
     area = request.GET.get("area") or None
     errors = []
     try:
-        check_query("overall", call, area, request.user)
+        check_query(call, area, request.user)
     except ValidationFailed as refused:
         errors = refused.errors
         call = area = None

@@ -93,7 +93,6 @@ SCREENING_TITLES = {
     "pass_screening": _("Application %(number)s passed screening and goes to expert review"),
     "reject": _("Application %(number)s was rejected"),
     "approve": _("Application %(number)s is approved for support"),
-    "waitlist": _("Application %(number)s is on the waiting list"),
 }
 
 
