@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "innocluster.programmes",
     "innocluster.review",
     "innocluster.projects",
+    "innocluster.exchange",
+    "innocluster.matching",
     "innocluster.insights",
     "innocluster.portal",
     "innocluster.api",

@@ -25,6 +25,9 @@ urlpatterns = [
     path("manage/kpis/", include("innocluster.insights.urls")),
     path("review/", include("innocluster.review.urls")),
     path("projects/", include("innocluster.projects.urls")),
+    path("exchange/search/", include("innocluster.matching.search_urls")),
+    path("exchange/", include("innocluster.exchange.urls")),
+    path("matching/", include("innocluster.matching.urls")),
     path("", include("innocluster.registry.urls")),
     path("", include("innocluster.portal.urls")),
 ]

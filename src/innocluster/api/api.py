@@ -8,8 +8,12 @@ from ninja.renderers import JSONRenderer
 from innocluster.accounts.api import router as accounts_router
 from innocluster.documents.api import router as documents_router
 from innocluster.documents.api_evidence import router as verification_router
+from innocluster.exchange.api import router as challenges_router
+from innocluster.exchange.api_catalogue import router as catalogue_router
 from innocluster.insights.api import router as kpis_router
 from innocluster.ledger.api import router as ledger_router
+from innocluster.matching.api import router as matches_router
+from innocluster.matching.api_search import router as search_router
 from innocluster.navigator.api import router as navigator_router
 from innocluster.pki.api import router as pki_router
 from innocluster.programmes.api import router as programmes_router
@@ -75,3 +79,7 @@ api.add_router("/", applications_router)
 api.add_router("/", review_router)
 api.add_router("/", projects_router)
 api.add_router("/", kpis_router)
+api.add_router("/", challenges_router)
+api.add_router("/", catalogue_router)
+api.add_router("/", search_router)
+api.add_router("/", matches_router)

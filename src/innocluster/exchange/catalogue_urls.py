@@ -1,0 +1,3 @@
+"""Technology offers, products and expressions of interest (under /exchange/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Challenge and solution pages (under /exchange/challenges/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Matchmaking pages (mounted at /matching/)."""
+
+app_name = "matching"
+urlpatterns: list = []
