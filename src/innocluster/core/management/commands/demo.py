@@ -48,6 +48,11 @@ class Command(BaseCommand):
             )
         if result.joint_projects_skipped:
             self.stdout.write(f"Joint projects: none made ({result.joint_projects_skipped}).")
+        if not options["fast_only_orgs"]:
+            # The demo's bulk inserts fire no signals: build the search and matching index.
+            from innocluster.matching.management.commands.matching_reindex import reindex
+
+            reindex(self.stdout)
         if options["timings"]:
             for step, seconds in result.timings.items():
                 self.stdout.write(f"  {step:<16}{seconds:7.2f} s")

@@ -1,0 +1,582 @@
+# Full-text SQL built from constant table names; user words go in as parameters only.
+# ruff: noqa: S608
+"""Full-text search across the exchange, with facets, on the database's own engine.
+
+One interface, ``search(user, q, ...)``, over ``MatchDocument``: SQLite FTS5 by default, and
+PostgreSQL full-text search on PostgreSQL. Both index the document's ``terms`` (the stems
+``matching.text.analyse`` made), and queries go through ``analyse_query`` too, so both engines
+see the same tokens: "беспилотники" finds "беспилотных" alike, and a Latin term shared by a
+Russian and an English text ("LiDAR") finds both.
+
+- SQLite: an FTS5 table ``matching_document_fts(terms)`` whose rowid is the document's id, kept
+  in step by triggers on ``matching_matchdocument``.
+- PostgreSQL: a stored generated ``search_vector`` column (``to_tsvector('simple', terms)``: the
+  stems are already made, so no dictionary may change them) with a GIN index.
+
+Both are (re)made after every ``migrate`` by ``ensure_search_index``, as registry/search.py does,
+because Django's SQLite schema changes rebuild tables and drop their triggers.
+
+No user text is ever syntax: each stem (letters and digits only) is quoted as a string for FTS5
+and as a lexeme for ``to_tsquery``, and the query is a parameter.
+
+Ranking: a document matches when it holds any of the query's words. Documents holding all of
+them come first, then by relevance (FTS5's bm25, PostgreSQL's ts_rank), then the most recently
+changed. Without words (an empty query, or only stop words) everything the filters leave is
+listed, most recently changed first.
+
+Audience: anonymous visitors find public documents; people of admitted organisations and the
+Fund's staff also members-only ones; removed documents are never found. Documents hold only
+public text (indexing leaves NDA-protected fields out), so nothing found can leak them.
+
+Facets (kind, priority area, TRL, status, language, owner kind) are counted from one grouped
+query over everything the words match; each facet's counts apply every other facet's filter
+but not its own, so choosing one kind still shows how many of each other kind there are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Audience, DocumentKind
+from .models import MatchDocument
+from .text import analyse, analyse_query
+
+FTS_TABLE = "matching_document_fts"
+TABLE = MatchDocument._meta.db_table
+_SQLITE_TRIGGERS = ("matching_doc_fts_insert", "matching_doc_fts_update", "matching_doc_fts_delete")
+_SQLITE_SETUP = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(terms,"
+    " tokenize = 'unicode61 remove_diacritics 0')",
+    f"""CREATE TRIGGER matching_doc_fts_insert AFTER INSERT ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, new.terms); END""",
+    f"""CREATE TRIGGER matching_doc_fts_update AFTER UPDATE OF terms ON {TABLE}
+        WHEN old.terms IS NOT new.terms BEGIN
+        DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
+        INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, new.terms); END""",
+    f"""CREATE TRIGGER matching_doc_fts_delete AFTER DELETE ON {TABLE} BEGIN
+        DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END""",
+]
+_POSTGRES_SETUP = [
+    f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector"
+    " GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED",
+    f"CREATE INDEX matching_doc_search_vector_gin ON {TABLE} USING gin (search_vector)",
+]
+
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+SNIPPET_LENGTH = 240
+# Snippets look for the query's words in this much of a document's text, no further.
+SNIPPET_SCAN = 20_000
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+SPACES = re.compile(r"\s+")
+
+
+def ensure_search_index(using_connection=None) -> None:
+    """Create the full-text index if missing; on SQLite remake the triggers and, when the index
+    does not hold exactly the table's documents, refill it."""
+    conn = using_connection or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+                list(_SQLITE_TRIGGERS),
+            )
+            kept = cursor.fetchone()[0] == len(_SQLITE_TRIGGERS)
+            for trigger in _SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            for statement in _SQLITE_SETUP:
+                cursor.execute(statement)
+            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
+            indexed = cursor.fetchone()[0]
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            if not kept or indexed != cursor.fetchone()[0]:
+                # Triggers missing (a migration remade the table) or counts apart: refill.
+                cursor.execute(f"DELETE FROM {FTS_TABLE}")
+                cursor.execute(
+                    f"INSERT INTO {FTS_TABLE}(rowid, terms) SELECT id, terms FROM {TABLE}"
+                )
+        elif conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT 1 FROM information_schema.columns"
+                " WHERE table_name = %s AND column_name = 'search_vector'",
+                [TABLE],
+            )
+            if cursor.fetchone() is None:  # ALTER TABLE only when needed: it takes a strong lock
+                for statement in _POSTGRES_SETUP:
+                    cursor.execute(statement)
+
+
+# --- who sees what -------------------------------------------------------------------------------
+
+
+def audiences_for(user) -> frozenset[str]:
+    """The audiences ``user`` may find: everyone public; people of admitted organisations and
+    the Fund's staff also members."""
+    public = frozenset({Audience.PUBLIC.value})
+    if user is None or not user.is_authenticated:
+        return public
+    if user.is_fund_staff:
+        return public | {Audience.MEMBERS.value}
+    from innocluster.registry.choices import ADMITTED_STATUSES
+    from innocluster.registry.models import OrganisationRole
+
+    admitted = OrganisationRole.objects.filter(
+        user=user, organisation__status__in=[str(s) for s in ADMITTED_STATUSES]
+    ).exists()
+    return public | {Audience.MEMBERS.value} if admitted else public
+
+
+# --- facets' vocabularies ------------------------------------------------------------------------
+
+FACETS = ("kind", "area", "trl", "status", "language", "owner_kind")
+
+
+def _area_names() -> dict[str, tuple[str, str]]:
+    from innocluster.registry.areas import PRIORITY_AREAS_FILE
+
+    rows = json.loads(PRIORITY_AREAS_FILE.read_text(encoding="utf-8"))
+    return {row["code"]: (row["name_ru"], row.get("name_en") or row["name_ru"]) for row in rows}
+
+
+_AREAS = _area_names()
+
+
+def area_label(code: str) -> str:
+    ru, en = _AREAS.get(code, (code, code))
+    return en if (get_language() or "ru").startswith("en") else ru
+
+
+def _status_choices():
+    from innocluster.exchange.choices import ChallengeStatus, ListingStatus
+    from innocluster.registry.choices import PUBLIC_STATUSES, MembershipStatus
+
+    from .indexing import indexed_challenge_statuses
+
+    pairs = [(s.value, MembershipStatus(s).label) for s in PUBLIC_STATUSES]
+    pairs.append((ListingStatus.PUBLISHED.value, ListingStatus.PUBLISHED.label))
+    pairs += [(s.value, ChallengeStatus(s).label) for s in indexed_challenge_statuses()]
+    return pairs
+
+
+def facet_choices() -> dict[str, list[tuple[str, object]]]:
+    """Every value each facet can take, with its label, in display order."""
+    from innocluster.exchange.choices import Language
+    from innocluster.registry.choices import OrganisationKind
+
+    return {
+        "kind": list(DocumentKind.choices),
+        "area": [(code, area_label(code)) for code in _AREAS],
+        "trl": [(str(level), _("TRL %(level)s") % {"level": level}) for level in range(1, 10)],
+        "status": _status_choices(),
+        "language": list(Language.choices),
+        "owner_kind": list(OrganisationKind.choices),
+    }
+
+
+# --- the query -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What the results are narrowed to; an empty tuple filters nothing. Values are codes
+    already checked against ``facet_choices`` (forms and API schemas do that)."""
+
+    kinds: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    trl_min: int | None = None
+    statuses: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    owner_kinds: tuple[str, ...] = ()
+
+    def passes(self, row: tuple, skip: str = "") -> bool:
+        """Whether a (kind, areas, trl, status, language, owner kind) row passes every filter
+        but ``skip``'s."""
+        kind, areas, trl, status, language, owner_kind = row
+        if skip != "kind" and self.kinds and kind not in self.kinds:
+            return False
+        if skip != "area" and self.areas and not set(areas.split()) & set(self.areas):
+            return False
+        if skip != "trl" and self.trl_min is not None and (trl is None or trl < self.trl_min):
+            return False
+        if skip != "status" and self.statuses and status not in self.statuses:
+            return False
+        if skip != "language" and self.languages and language not in self.languages:
+            return False
+        return not (
+            skip != "owner_kind" and self.owner_kinds and owner_kind not in self.owner_kinds
+        )
+
+    def sql(self) -> tuple[list[str], list]:
+        clauses, params = [], []
+        for column, values in (
+            ("kind", self.kinds),
+            ("status", self.statuses),
+            ("language", self.languages),
+            ("org_kind", self.owner_kinds),
+        ):
+            if values:
+                clauses.append(f"d.{column} IN ({', '.join(['%s'] * len(values))})")
+                params.extend(values)
+        if self.areas:
+            clauses.append(
+                "(" + " OR ".join(["(' ' || d.areas || ' ') LIKE %s"] * len(self.areas)) + ")"
+            )
+            params.extend(f"% {code} %" for code in self.areas)
+        if self.trl_min is not None:
+            clauses.append("d.trl >= %s")
+            params.append(self.trl_min)
+        return clauses, params
+
+
+def _fts5_string(stem: str) -> str:
+    return '"' + stem.replace('"', '""') + '"'
+
+
+def _lexeme(stem: str) -> str:
+    return "'" + stem.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+_COLUMNS = ", ".join(f"d.{f.column}" for f in MatchDocument._meta.concrete_fields)
+
+
+class _Matches:
+    """The matching documents in rank order, with their exact count: what Django's Paginator
+    needs (``count()`` and slicing); a slice is one query."""
+
+    def __init__(self, stems: list[str], audiences, filters: SearchFilters, count: int):
+        self.stems, self.audiences, self.filters, self._count = stems, audiences, filters, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            raise TypeError("only slices")
+        offset = item.start or 0
+        limit = (item.stop if item.stop is not None else self._count) - offset
+        if limit <= 0 or offset >= self._count:
+            return []
+        source, where, params = _base(self.stems, self.audiences)
+        clauses, filter_params = self.filters.sql()
+        where = " AND ".join([where, *clauses])
+        params = [*params, *filter_params]
+        order, order_params = _order(self.stems)
+        sql = f"SELECT {_COLUMNS} FROM {source} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+        # The ORDER BY's parameters come after the WHERE's in the statement.
+        return list(MatchDocument.objects.raw(sql, [*params, *order_params, limit, offset]))
+
+
+def _base(stems: list[str], audiences) -> tuple[str, str, list]:
+    """FROM and WHERE (with parameters) of the documents the words match that the audiences
+    may find."""
+    audiences = sorted(audiences)
+    where = [f"d.removed = %s AND d.audience IN ({', '.join(['%s'] * len(audiences))})"]
+    params: list = [False, *audiences]
+    if not stems:
+        return f"{TABLE} d", where[0], params
+    if connection.vendor == "sqlite":
+        source = f"{FTS_TABLE} JOIN {TABLE} d ON d.id = {FTS_TABLE}.rowid"
+        where.insert(0, f"{FTS_TABLE} MATCH %s")
+        params.insert(0, " OR ".join(_fts5_string(s) for s in stems))
+    else:
+        source = f"{TABLE} d"
+        where.insert(0, "d.search_vector @@ to_tsquery('simple', %s)")
+        params.insert(0, " | ".join(_lexeme(s) for s in stems))
+    return source, " AND ".join(where), params
+
+
+def _order(stems: list[str]) -> tuple[str, list]:
+    recent = "d.changed_at DESC, d.id DESC"
+    if not stems:
+        return recent, []
+    if connection.vendor == "sqlite":
+        relevance = f"bm25({FTS_TABLE})"  # lower is better
+        params: list = []
+        every = (
+            f"CASE WHEN d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+            " THEN 0 ELSE 1 END, "
+        )
+        all_words = " AND ".join(_fts5_string(s) for s in stems)
+    else:
+        relevance = "ts_rank(d.search_vector, to_tsquery('simple', %s)) DESC"
+        params = [" | ".join(_lexeme(s) for s in stems)]
+        every = "CASE WHEN d.search_vector @@ to_tsquery('simple', %s) THEN 0 ELSE 1 END, "
+        all_words = " & ".join(_lexeme(s) for s in stems)
+    if len(stems) > 1:
+        return every + relevance + ", " + recent, [all_words, *params]
+    return relevance + ", " + recent, params
+
+
+def _facet_groups(stems: list[str], audiences) -> list[tuple[tuple, int]]:
+    source, where, params = _base(stems, audiences)
+    sql = (
+        f"SELECT d.kind, d.areas, d.trl, d.status, d.language, d.org_kind, count(*)"
+        f" FROM {source} WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(tuple(row[:6]), row[6]) for row in cursor.fetchall()]
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetValue:
+    code: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    """One found document, ready to show."""
+
+    document: MatchDocument
+    title: str
+    title_html: SafeString
+    snippet_html: SafeString
+    url: str
+    owner_id: str
+    owner_name: str
+    area_labels: list[str]
+
+    @property
+    def snippet_text(self) -> str:
+        return _unescape(re.sub(r"</?mark>", "", str(self.snippet_html)))
+
+    @property
+    def kind_label(self) -> str:
+        return str(DocumentKind(self.document.kind).label)
+
+    @cached_property
+    def status_label(self) -> str:
+        return str(dict(_status_choices()).get(self.document.status, self.document.status))
+
+
+@dataclass
+class SearchResults:
+    query: str
+    stems: list[str]
+    filters: SearchFilters
+    page: object  # django.core.paginator.Page of Hit
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # The query had text but no word to search for (only stop words or punctuation).
+    no_words: bool = False
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+    @property
+    def hits(self) -> list[Hit]:
+        return list(self.page.object_list)
+
+
+def _unescape(value: str) -> str:
+    import html
+
+    return html.unescape(value)
+
+
+def search(
+    user,
+    q: str,
+    *,
+    kinds=(),
+    areas=(),
+    trl_min: int | None = None,
+    statuses=(),
+    languages=(),
+    owner_kinds=(),
+    page=1,
+    per_page: int = DEFAULT_PER_PAGE,
+    audiences=None,
+) -> SearchResults:
+    """Search the exchange and the registry as ``user`` may: one page of hits with snippets
+    and links, the total and the facet counts.
+
+    Args: ``q`` any text at all (nothing in it is syntax); filters as codes (unknown codes simply
+    match nothing); ``page`` a number or anything (out of range or not a number: the nearest
+    page); ``audiences`` overrides what ``user`` may see (an API token's organisation).
+    """
+    q = q or ""
+    stems = analyse_query(q)
+    audiences = frozenset(audiences) if audiences is not None else audiences_for(user)
+    filters = SearchFilters(
+        kinds=tuple(kinds),
+        areas=tuple(areas),
+        trl_min=trl_min,
+        statuses=tuple(statuses),
+        languages=tuple(languages),
+        owner_kinds=tuple(owner_kinds),
+    )
+    groups = _facet_groups(stems, audiences)
+    total = sum(n for row, n in groups if filters.passes(row))
+    per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+    paginator = Paginator(_Matches(stems, audiences, filters, total), per_page)
+    result_page = paginator.get_page(page)
+    result_page.object_list = _hits(list(result_page.object_list), stems)
+    return SearchResults(
+        query=q,
+        stems=stems,
+        filters=filters,
+        page=result_page,
+        facets=_facets(groups, filters),
+        no_words=bool(q.strip()) and not stems,
+    )
+
+
+def _facets(groups, filters: SearchFilters) -> dict[str, list[FacetValue]]:
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    for row, n in groups:
+        kind, areas, trl, status, language, owner_kind = row
+        values = {
+            "kind": [kind],
+            "area": areas.split(),
+            "trl": [str(trl)] if trl is not None else [],
+            "status": [status],
+            "language": [language],
+            "owner_kind": [owner_kind] if owner_kind else [],
+        }
+        for name in FACETS:
+            if filters.passes(row, skip=name):
+                for value in values[name]:
+                    counts[name][value] += n
+    selected = {
+        "kind": filters.kinds,
+        "area": filters.areas,
+        "trl": (str(filters.trl_min),) if filters.trl_min is not None else (),
+        "status": filters.statuses,
+        "language": filters.languages,
+        "owner_kind": filters.owner_kinds,
+    }
+    facets = {}
+    for name, choices in facet_choices().items():
+        facets[name] = [
+            FacetValue(code, str(label), counts[name][code], code in selected[name])
+            for code, label in choices
+            if counts[name][code] or code in selected[name]
+        ]
+    return facets
+
+
+def _hits(documents: list[MatchDocument], stems: list[str]) -> list[Hit]:
+    if not documents:
+        return []
+    from innocluster.registry.models import Organisation
+
+    owners = {
+        pk: (ru, en)
+        for pk, ru, en in Organisation.objects.filter(
+            pk__in={d.owner_id for d in documents}
+        ).values_list("pk", "name_ru", "name_en")
+    }
+    english = (get_language() or "ru").startswith("en")
+    stem_set = set(stems)
+    hits = []
+    for doc in documents:
+        ru, en = owners.get(doc.owner_id, ("", ""))
+        title = doc.title
+        if doc.title_translated and (doc.language == "ru") == english:
+            title = doc.title_translated
+        hits.append(
+            Hit(
+                document=doc,
+                title=title,
+                title_html=highlight(title, stem_set),
+                snippet_html=snippet(doc.public_text, stem_set),
+                url=item_url(doc.kind, doc.object_id),
+                owner_id=str(doc.owner_id),
+                owner_name=(en or ru) if english else ru,
+                area_labels=[area_label(code) for code in doc.areas.split()],
+            )
+        )
+    return hits
+
+
+# --- links ---------------------------------------------------------------------------------------
+
+_URL_NAMES = {
+    DocumentKind.ORGANISATION: "registry:detail",
+    DocumentKind.PRODUCT: "exchange:product",
+    DocumentKind.TECHNOLOGY: "exchange:technology",
+    DocumentKind.CHALLENGE: "exchange:challenge",
+}
+
+
+def item_url(kind: str, object_id) -> str:
+    """The page of an indexed item, or "" while that page does not exist."""
+    name = _URL_NAMES.get(kind)
+    if name is None:
+        return ""
+    try:
+        return reverse(name, args=[object_id])
+    except NoReverseMatch:
+        return ""
+
+
+# --- snippets ------------------------------------------------------------------------------------
+
+
+def _marks(text: str, stems: set[str]) -> list[tuple[int, int]]:
+    """Where the words of ``text`` whose stems are among ``stems`` are."""
+    if not stems:
+        return []
+    return [
+        m.span() for m in WORD.finditer(text) if any(stem in stems for stem in analyse(m.group()))
+    ]
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> str:
+    out, at = [], 0
+    for start, end in spans:
+        out.append(escape(text[at:start]))
+        out.append("<mark>" + escape(text[start:end]) + "</mark>")
+        at = end
+    out.append(escape(text[at:]))
+    return "".join(out)
+
+
+def highlight(text: str, stems: set[str]) -> SafeString:
+    """``text`` escaped, with the words of the query's stems in <mark>."""
+    return mark_safe(_marked(text, _marks(text, stems)))  # noqa: S308 (every piece is escaped)
+
+
+def snippet(text: str, stems: set[str], length: int = SNIPPET_LENGTH) -> SafeString:
+    """About ``length`` characters of ``text`` around the first word of the query, escaped, the
+    query's words in <mark>; the text's beginning when no word of it is there."""
+    text = SPACES.sub(" ", text[:SNIPPET_SCAN]).strip()
+    if not text:
+        return mark_safe("")
+    first = next(iter(_marks(text, stems)), None)
+    start = 0
+    if first is not None and first[0] > length // 3:
+        start = first[0] - length // 3
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first[0] else first[0]
+    end = start + length
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    piece = text[start:end]
+    body = _marked(piece, _marks(piece, stems))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + body + suffix)  # noqa: S308 (every piece is escaped)
