@@ -1,7 +1,57 @@
-"""The exchange's front page."""
+"""The exchange's front page: what the exchange is, how much is on it, the latest of each kind
+and where to go next."""
+
+from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
+
+from . import catalogue_selectors as selectors
+from .catalogue_views import card
+from .choices import ChallengeStatus, ListingStatus
+from .models import Challenge, Product, TechnologyOffer
+
+LATEST = 5
 
 
+def _challenges(user):
+    """The published challenges ``user`` may see, by the challenges' own rule."""
+    try:
+        from .selectors import visible_challenges
+    except ImportError:  # pragma: no cover - the challenges' reads not installed
+        return Challenge.objects.filter(
+            visibility__in=["public", "nda"], published_at__isnull=False
+        ).exclude(status=ChallengeStatus.DRAFT)
+    return visible_challenges(user).exclude(status=ChallengeStatus.DRAFT)
+
+
+@require_safe
 def home(request):
-    return render(request, "exchange/home.html")
+    challenges = _challenges(request.user)
+    open_challenges = challenges.filter(status=ChallengeStatus.OPEN)
+    latest_challenges = [
+        # Only the public fields of a challenge: title and summary.
+        {
+            "item": c,
+            "title": selectors.in_language(c, "title"),
+            "summary": selectors.in_language(c, "summary"),
+            "status_label": ChallengeStatus(c.status).label,
+        }
+        for c in open_challenges.select_related("owner").order_by("-published_at", "-created_at")[
+            :LATEST
+        ]
+    ]
+    context = {
+        "counts": {
+            "challenges": open_challenges.count(),
+            "technologies": TechnologyOffer.objects.filter(status=ListingStatus.PUBLISHED).count(),
+            "products": Product.objects.filter(status=ListingStatus.PUBLISHED).count(),
+        },
+        "latest_challenges": latest_challenges,
+        "latest_technologies": [card(t) for t in selectors.listed(TechnologyOffer)[:LATEST]],
+        "latest_products": [card(p) for p in selectors.listed(Product)[:LATEST]],
+    }
+    response = render(request, "exchange/home.html", context)
+    add_never_cache_headers(response)
+    return response
