@@ -373,7 +373,7 @@ def challenge_nda(request, challenge_id):
         raise Http404
     organisations = [o for o in acting_organisations(request.user) if o.pk != challenge.owner_id]
     refusal = Refusal()
-    form = NdaForm(request.POST or None, organisations=organisations)
+    form = NdaForm(request.POST if request.method == "POST" else None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             services.accept_nda(
@@ -388,7 +388,7 @@ def challenge_nda(request, challenge_id):
             messages.success(request, _("The NDA is accepted: the details are open to you."))
             return redirect("exchange:challenge", challenge_id=challenge.pk)
     decorate(form)
-    status = refusal.status if refusal.status != 200 else 200
+    status = refusal.status
     return render(
         request,
         f"{T}nda.html",

@@ -1,0 +1,141 @@
+"""Solution pages: answering with files, the solution's page (either side only), the owner's
+moves and pipeline, withdrawing, messages and downloading attachments."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from innocluster.exchange.models import Solution, SolutionMessage
+from tests.accounts.factories import FundOperatorFactory
+from tests.registry.factories import MemberOrganisationFactory
+
+from .factories import ChallengeFactory, NdaChallengeFactory, SolutionFactory, person_of
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def challenge():
+    return ChallengeFactory()
+
+
+def test_answering_with_files(challenge):
+    client = login(person_of(MemberOrganisationFactory(), "editor"))
+    assert client.get(f"/exchange/challenges/{challenge.pk}/respond/").status_code == 200
+    response = client.post(
+        f"/exchange/challenges/{challenge.pk}/respond/",
+        {
+            "description": "Наше решение",
+            "trl": "7",
+            "files": [
+                SimpleUploadedFile("spec.pdf", b"%PDF-1.4 x", "application/pdf"),
+                SimpleUploadedFile("notes.txt", b"notes", "text/plain"),
+            ],
+        },
+    )
+    solution = Solution.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/exchange/challenges/solutions/{solution.pk}/"
+    assert solution.attachments.count() == 2
+    page = text(client.get(response["Location"]))
+    assert "spec.pdf" in page and "Наше решение" in page
+    attachment = solution.attachments.get(filename="spec.pdf")
+    download = client.get(f"/exchange/challenges/solutions/{solution.pk}/files/{attachment.pk}/")
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 x"
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_a_bad_file_is_named_next_to_the_field(challenge):
+    client = login(person_of(MemberOrganisationFactory(), "editor"))
+    response = client.post(
+        f"/exchange/challenges/{challenge.pk}/respond/",
+        {"description": "Решение", "trl": "7", "files": [SimpleUploadedFile("run.exe", b"MZ")]},
+    )
+    assert response.status_code == 422
+    assert 'id="id_files_error"' in text(response) and "run.exe" in text(response)
+    assert not Solution.objects.exists()
+
+
+def test_under_nda_the_respond_page_sends_to_the_nda_first():
+    challenge = NdaChallengeFactory()
+    client = login(person_of(MemberOrganisationFactory(), "editor"))
+    page = text(client.get(f"/exchange/challenges/{challenge.pk}/respond/"))
+    assert f"/exchange/challenges/{challenge.pk}/nda/" in page
+    response = client.post(
+        f"/exchange/challenges/{challenge.pk}/respond/", {"description": "Решение", "trl": "7"}
+    )
+    assert response.status_code == 409 and not Solution.objects.exists()
+
+
+def test_only_the_two_sides_see_a_solution(challenge):
+    solution = SolutionFactory(challenge=challenge)
+    attachment_url = f"/exchange/challenges/solutions/{solution.pk}/"
+    for client in (
+        Client(),
+        login(FundOperatorFactory()),
+        login(person_of(MemberOrganisationFactory())),
+    ):
+        response = client.get(attachment_url)
+        assert response.status_code in (302, 404)
+        assert solution.description not in text(response)
+        posted = client.post(f"{attachment_url}messages/", {"body": "Привет"})
+        assert posted.status_code in (302, 404)
+        if posted.status_code == 302:
+            assert "/accounts/login/" in posted["Location"]
+    assert not SolutionMessage.objects.exists()
+    assert login(person_of(challenge.owner, "viewer")).get(attachment_url).status_code == 200
+    assert login(person_of(solution.responder, "viewer")).get(attachment_url).status_code == 200
+
+
+def test_the_owner_moves_a_solution_and_the_pipeline_shows_it(challenge):
+    solution = SolutionFactory(challenge=challenge)
+    client = login(person_of(challenge.owner, "editor"))
+    url = f"/exchange/challenges/solutions/{solution.pk}/move/"
+    assert client.post(url, {"action": "shortlist"}).status_code == 302
+    refused = client.post(url, {"action": "decline", "feedback": ""})
+    assert refused.status_code == 422 and 'id="id_feedback_error"' in text(refused)
+    solution.refresh_from_db()
+    assert solution.status == "shortlisted"
+    client.post(url, {"action": "propose_pilot"})
+    client.post(url, {"action": "accept"})
+    solution.refresh_from_db()
+    assert solution.status == "accepted"
+    page = text(client.get(f"/exchange/challenges/solutions/{solution.pk}/"))
+    assert "#manage-heading" in page  # offered to move the challenge on
+    pipeline = text(client.get(f"/exchange/challenges/{challenge.pk}/solutions/"))
+    assert f'data-solution="{solution.pk}"' in pipeline
+    other = SolutionFactory(challenge=challenge)
+    responder = login(person_of(other.responder, "editor"))
+    moved = responder.post(
+        f"/exchange/challenges/solutions/{other.pk}/move/", {"action": "shortlist"}
+    )
+    assert moved.status_code == 403
+    other.refresh_from_db()
+    assert other.status == "received"
+
+
+def test_withdraw_and_messages(challenge):
+    solution = SolutionFactory(challenge=challenge)
+    responder = login(person_of(solution.responder, "editor"))
+    owner = login(person_of(challenge.owner, "editor"))
+    base = f"/exchange/challenges/solutions/{solution.pk}/"
+    assert responder.post(f"{base}messages/", {"body": "Вопрос"}).status_code == 302
+    empty = owner.post(f"{base}messages/", {"body": ""})
+    assert empty.status_code == 422 and 'id="id_body_error"' in text(empty)
+    assert owner.post(f"{base}messages/", {"body": "Ответ"}).status_code == 302
+    page = text(responder.get(base))
+    assert "Вопрос" in page and "Ответ" in page
+    assert owner.post(f"{base}withdraw/").status_code == 403
+    assert responder.post(f"{base}withdraw/").status_code == 302
+    solution.refresh_from_db()
+    assert solution.status == "withdrawn"
