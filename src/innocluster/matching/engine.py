@@ -69,7 +69,7 @@ CANDIDATE_POOL = 2000
 # it costs under a millisecond there.
 COMMON_TERM_SHARE = 0.1
 COMMON_TERM_MIN_ITEMS = 20_000
-# Delta items plus dead base items that trigger a merge. Rebuilding a delta this size takes
+# Delta items, or dead base items, that trigger a merge. Rebuilding a delta this size takes
 # ~0.1 s; a merge at a million items takes a few seconds, so neither happens too often.
 DELTA_MERGE_ITEMS = 4000
 SNAPSHOT_FORMAT = 1
@@ -234,22 +234,21 @@ class MatchIndex:
         with self._write_lock:
             state = self._state
             base = state.base
+            rows = list(rows)
+            if not rows:
+                return
+            keys = [self._key(row.kind, row.object_id) for row in rows]
+            found = base.find(keys)
+            found = found[found >= 0]
             alive = None
-            touched = False
-            for row in rows:
-                touched = True
-                key = self._key(row.kind, row.object_id)
-                position = base.find(key)
-                if position >= 0 and (base.alive if alive is None else alive)[position]:
-                    if alive is None:
-                        alive = base.alive.copy()  # copy on write: searches hold the old one
-                    alive[position] = False
+            if len(found) and base.alive[found].any():
+                alive = base.alive.copy()  # copy on write: running searches hold the old one
+                alive[found] = False
+            for key, row in zip(keys, rows, strict=True):
                 if row.removed:
                     self._delta_rows.pop(key, None)
                 else:
                     self._delta_rows[key] = row
-            if not touched:
-                return
             if alive is not None:
                 base = base.with_alive(alive)
             delta = None
@@ -258,7 +257,7 @@ class MatchIndex:
                     self._delta_rows.values(), self._vocab, self._codes, self._ids, base.stats()
                 )
             dead = base.n - int(base.alive.sum())
-            if len(self._delta_rows) + dead >= DELTA_MERGE_ITEMS:
+            if max(len(self._delta_rows), dead) >= DELTA_MERGE_ITEMS:
                 base = merge_segments(base, delta, len(self._vocab))
                 delta = None
                 self._delta_rows = {}

@@ -169,17 +169,19 @@ class Segment:
     def stats(self) -> Stats:
         return Stats(self.n_docs_stat, self.total_len_stat, self.df())
 
-    def find(self, key: bytes) -> int:
-        """The position of the item with this key, or -1."""
-        if not self.n:
-            return -1
-        at = int(np.searchsorted(self.keys, key, sorter=self.key_order))
-        if at < self.n:
-            position = int(self.key_order[at])
-            # Elements read back lose trailing NUL bytes; so must the key compared with them.
-            if self.keys[position] == key.rstrip(b"\0"):
-                return position
-        return -1
+    def find(self, keys: list[bytes]) -> np.ndarray:
+        """The positions of the items with these keys, -1 where there is none (one vectorised
+        binary search: a call per key would cost more than the search itself)."""
+        found = np.full(len(keys), -1, dtype=np.int64)
+        if not self.n or not keys:
+            return found
+        probes = np.array(keys, dtype="S17")
+        at = np.searchsorted(self.keys, probes, sorter=self.key_order)
+        inside = at < self.n
+        positions = self.key_order[at[inside]]
+        hit = self.keys[positions] == probes[inside]
+        found[np.flatnonzero(inside)[hit]] = positions[hit]
+        return found
 
     def title(self, position: int) -> str:
         start, end = self.title_off[position], self.title_off[position + 1]
@@ -281,7 +283,10 @@ def _read_rows(rows: Iterable[IndexRow], vocab: dict[str, int], codes: dict[str,
         counts = Counter(tokens)
         # A new stem gets the next id: len(vocab) is evaluated before setdefault inserts it.
         term_ids_extend([setdefault(stem, len(vocab)) for stem in counts])
-        tf_extend([min(count, 65535) for count in counts.values()])
+        try:
+            tf_extend(counts.values())
+        except OverflowError:  # a stem repeated over 65535 times in one document
+            tf_extend([min(count, 65535) for count in counts.values()])
         columns.n_terms.append(len(counts))
         columns.doc_len.append(len(tokens))
         columns.doc_id.append(int(row.doc_id))
