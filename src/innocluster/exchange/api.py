@@ -15,7 +15,7 @@ import binascii
 
 from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from innocluster.accounts.services import authenticate_token
@@ -219,7 +219,7 @@ def post_challenge(request, payload: ChallengeIn):
     actor = _writer(request)
     data = payload.model_dump(exclude={"owner", "publish"})
     challenge = services.create_challenge(actor, data, owner=payload.owner, publish=payload.publish)
-    return 201, challenge_json(challenge, Viewer.of(actor))
+    return Status(201, challenge_json(challenge, Viewer.of(actor)))
 
 
 @router.post(
@@ -234,12 +234,18 @@ def accept_nda(request, challenge_id: str, payload: NdaAcceptanceIn):
     acceptance = services.accept_nda(
         challenge, actor, organisation=payload.organisation, accept=payload.accept
     )
-    return 201, {
-        "challenge": challenge.pk,
-        "organisation": {"id": acceptance.organisation.pk, "name": acceptance.organisation.name},
-        "nda_sha256": acceptance.nda_sha256,
-        "accepted_at": acceptance.created_at,
-    }
+    return Status(
+        201,
+        {
+            "challenge": challenge.pk,
+            "organisation": {
+                "id": acceptance.organisation.pk,
+                "name": acceptance.organisation.name,
+            },
+            "nda_sha256": acceptance.nda_sha256,
+            "accepted_at": acceptance.created_at,
+        },
+    )
 
 
 def _files(attachments) -> list[tuple[str, bytes]]:
@@ -281,7 +287,7 @@ def post_solution(request, challenge_id: str, payload: SolutionIn):
         files=_files(payload.attachments),
         responder=payload.responder,
     )
-    return 201, solution_json(solution)
+    return Status(201, solution_json(solution))
 
 
 @router.get(
