@@ -124,7 +124,7 @@ def parse_filter(params, *, technologies: bool) -> tuple[CatalogueFilter, list[F
     trl = params.get("trl_min")
     if trl not in (None, ""):
         text = str(trl).strip()
-        if text.isdigit() and len(text) < 3 and 1 <= int(text) <= 9:
+        if text.isascii() and text.isdigit() and len(text) < 3 and 1 <= int(text) <= 9:
             result.trl_min = int(text)
         else:
             errors.append(FieldError("trl_min", _("must be a whole number from 1 to 9"), "invalid"))

@@ -127,7 +127,12 @@ def _trl(value, field: str, errors: list, *, optional: bool):
         if not optional:
             errors.append(FieldError(field, _("is required"), "required"))
         return None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 3:
+    if (
+        isinstance(value, str)
+        and value.strip().isascii()
+        and value.strip().isdigit()
+        and len(value.strip()) < 3
+    ):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         errors.append(FieldError(field, _("must be a whole number from 1 to 9"), "type"))
@@ -302,7 +307,7 @@ def _lock(item):
 def _check_version(item, version) -> None:
     if version is None:
         return
-    if isinstance(version, str) and version.strip().isdigit():
+    if isinstance(version, str) and version.strip().isascii() and version.strip().isdigit():
         version = int(version)
     if version != item.version:
         raise Conflict(
