@@ -82,3 +82,14 @@ def test_others_cannot_edit(client):
     assert client.post(url, {"title": "Hijacked", "version": "1"}).status_code == 404
     product.refresh_from_db()
     assert product.title != "Hijacked"
+
+
+def test_the_admin_lists_the_catalogue(client):
+    from tests.accounts.factories import AdministratorFactory
+    from tests.exchange.catalogue_factories import InterestFactory
+
+    InterestFactory()
+    ProductFactory()
+    client.force_login(AdministratorFactory(is_staff=True, is_superuser=True))
+    for model in ("technologyoffer", "product", "expressionofinterest"):
+        assert client.get(f"/django-admin/exchange/{model}/").status_code == 200

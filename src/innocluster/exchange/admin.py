@@ -50,3 +50,35 @@ class SolutionAdmin(admin.ModelAdmin):
     raw_id_fields = ("challenge", "responder", "created_by")
     readonly_fields = ("status", "status_changed_at", "version")
     inlines = [SolutionAttachmentInline, SolutionMessageInline]
+
+
+# --- the catalogue: technology offers, products, expressions of interest ----------------------
+
+from .models import ExpressionOfInterest, Product, TechnologyOffer  # noqa: E402
+
+
+@admin.register(TechnologyOffer)
+class TechnologyOfferAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner", "status", "trl", "published_at")
+    list_filter = ("status", "trl")
+    search_fields = ("title", "summary", "owner__name_ru", "owner__inn")
+    raw_id_fields = ("owner", "created_by")
+    readonly_fields = ("status", "published_at", "version")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner", "status", "price_model", "published_at")
+    list_filter = ("status", "price_model")
+    search_fields = ("title", "summary", "owner__name_ru", "owner__inn")
+    raw_id_fields = ("owner", "created_by")
+    readonly_fields = ("status", "published_at", "version")
+
+
+@admin.register(ExpressionOfInterest)
+class ExpressionOfInterestAdmin(admin.ModelAdmin):
+    list_display = ("target_kind", "target_id", "organisation", "target_owner", "created_at")
+    list_filter = ("target_kind",)
+    search_fields = ("organisation__name_ru", "target_owner__name_ru")
+    raw_id_fields = ("organisation", "target_owner", "created_by")
+    readonly_fields = ("target_kind", "target_id", "target_owner", "organisation", "created_at")
