@@ -16,6 +16,10 @@ What is counted (docs/kpis.md says the same for readers of the dashboard):
   (the last submission) and ``decided_at``.
 
 Every aggregate is a handful of grouped queries, whatever the number of applications.
+
+The open innovation exchange's outcomes (challenges published, solutions received, pilots
+proposed, solutions accepted, challenges closed with a solution adopted) are counted apart by
+:func:`exchange_outcomes`.
 """
 
 from __future__ import annotations
@@ -262,3 +266,75 @@ def _label(group: str, rows: list[Kpis]) -> None:
 
 def overall() -> Kpis:
     return compute("overall")[0]
+
+
+# --- The open innovation exchange ------------------------------------------------------------
+
+
+@dataclass
+class ExchangeOutcomes:
+    """What the exchange's challenges led to (overall, or in one priority area):
+
+    - challenges published (any published one, open to closed);
+    - solutions received (every solution sent, withdrawn ones included);
+    - pilots proposed: solutions the owner proposed to pilot and has not decided on yet, plus
+      the accepted ones (a solution is accepted only after a proposed pilot);
+    - solutions accepted;
+    - challenges closed with a solution adopted, and the adoption rate: those among the closed
+      challenges.
+    """
+
+    challenges_published: int = 0
+    challenges_open: int = 0
+    challenges_closed: int = 0
+    challenges_closed_adopted: int = 0
+    solutions_received: int = 0
+    pilots_proposed: int = 0
+    solutions_accepted: int = 0
+    adoption_rate: Decimal | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def exchange_outcomes(*, area: str | None = None) -> ExchangeOutcomes:
+    """The exchange's outcomes in two grouped queries, whatever the number of challenges;
+    ``area`` keeps the challenges of one priority area."""
+    from innocluster.exchange.choices import ChallengeOutcome, ChallengeStatus, SolutionStatus
+    from innocluster.exchange.models import Challenge, Solution
+
+    challenges = Challenge.objects.filter(published_at__isnull=False)
+    if area:
+        # The areas are a JSON list: its text holds the quoted code on SQLite and PostgreSQL.
+        from django.db.models import TextField
+        from django.db.models.functions import Cast
+
+        challenges = challenges.annotate(_areas=Cast("priority_areas", TextField())).filter(
+            _areas__contains=f'"{area}"'
+        )
+    counts = challenges.aggregate(
+        published=Count("pk"),
+        open=Count("pk", filter=Q(status=ChallengeStatus.OPEN)),
+        closed=Count("pk", filter=Q(status=ChallengeStatus.CLOSED)),
+        adopted=Count(
+            "pk", filter=Q(status=ChallengeStatus.CLOSED, outcome=ChallengeOutcome.ADOPTED)
+        ),
+    )
+    solutions = Solution.objects.filter(challenge__in=challenges.values("pk")).aggregate(
+        received=Count("pk"),
+        pilots=Count(
+            "pk",
+            filter=Q(status__in=[SolutionStatus.PILOT_PROPOSED, SolutionStatus.ACCEPTED]),
+        ),
+        accepted=Count("pk", filter=Q(status=SolutionStatus.ACCEPTED)),
+    )
+    return ExchangeOutcomes(
+        challenges_published=counts["published"],
+        challenges_open=counts["open"],
+        challenges_closed=counts["closed"],
+        challenges_closed_adopted=counts["adopted"],
+        solutions_received=solutions["received"],
+        pilots_proposed=solutions["pilots"],
+        solutions_accepted=solutions["accepted"],
+        adoption_rate=_ratio(counts["adopted"], counts["closed"], "0.001"),
+    )
