@@ -224,7 +224,7 @@ def measure_scale(n: int, queries: int, seed: int) -> dict:
     from innocluster.matching.engine import IndexRow, MatchIndex, MatchQuery
     from innocluster.matching.text import analyse
 
-    out: dict = {"rows": n, "queries": queries}
+    out: dict = {"rows": n, "queries": queries, "rss_start_mib": _rss_mib()[0]}
     began = time.perf_counter()
     raw = scale_rows(n, seed)
     out["generate_s"] = time.perf_counter() - began
@@ -266,6 +266,8 @@ def measure_scale(n: int, queries: int, seed: int) -> dict:
     out["index_rss_mib"] = rss_after - rss_before
     out["peak_rss_mib"] = peak
     out["live"] = len(index)
+    if hasattr(index, "memory_bytes"):  # the index's own count of its arrays
+        out["index_memory_mib"] = index.memory_bytes() / 2**20
 
     challenges = scale_queries(queries + 20, seed + 1)
     for q in challenges[:20]:  # warm-up
@@ -564,8 +566,15 @@ def markdown(results: dict) -> list[str]:
             f"{_ms(statistics.median(e['visible_ms'] for e in edits))} / "
             f"{_ms(max(e['visible_ms'] for e in edits))} ms |",
             f"| removing one row (`removed=True`) | — | {_ms(s['remove_ms'])} ms |",
-            f"| memory: RSS growth over the build (the index) | — | {s['index_rss_mib']:,.0f} MiB |",  # fmt: skip
-            f"| memory: RSS with the rows dropped (index + interpreter) | — | {s['rss_index_only_mib']:,.0f} MiB |",  # fmt: skip
+            f"| memory: RSS growth over the build (the index; the rows' strings it shares are not counted) | — | {s['index_rss_mib']:,.0f} MiB |",  # fmt: skip
+            f"| memory: RSS with the rows dropped, less the RSS before anything was generated (the index and what it keeps of the rows) | — | {s['rss_index_only_mib'] - s['rss_start_mib']:,.0f} MiB |",  # fmt: skip
+            *(
+                [
+                    f"| memory: the index's own arrays (`MatchIndex.memory_bytes()`) | — | {s['index_memory_mib']:,.0f} MiB |"
+                ]  # fmt: skip
+                if "index_memory_mib" in s
+                else []
+            ),
             f"| memory: the process's peak RSS (texts, terms, rows and index together) | — | {s['peak_rss_mib']:,.0f} MiB |",  # fmt: skip
         ]
     if "database" in results:

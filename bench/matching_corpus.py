@@ -19,7 +19,7 @@ products and technology offers. Each belongs to one primary topic and a quarter 
 a weaker secondary topic (a few of its words). Written in Russian (~65 %), English (~20 %) or both
 (~15 %), from topic words in random inflections, filler and noise; some items are vague (few
 topic words), some rich. Structured fields: areas (the topic's area, the secondary topic's area
-or now and then one more), TRL 1..9 (products and offers always; organisations mostly none),
+or now and then one more; blank on 15 % of items, as owners leave them), TRL 1..9 (products and offers always; organisations mostly none),
 region (mostly Moscow, ISO code "RU-MOW" as the registry stores it; some others), OKVED codes of
 the topic's or area's, the owner's organisation kind, active_at (most within a year, some stale),
 owner ids (an organisation owns itself; products and offers belong to an organisation of their
@@ -954,6 +954,8 @@ def generate(items: int = 20_000, queries: int = 300, seed: int = 1, now: dateti
             areas.append(secondary.area)
         elif rng.random() < 0.1:
             areas.append(rng.choice([a for a in AREAS if a != topic.area]))
+        if rng.random() < 0.15:  # some owners leave the areas blank
+            areas = []
         okved = [rng.choice(topic.okved)]
         if rng.random() < 0.5:
             okved.append(rng.choice(AREA_OKVED[topic.area]))

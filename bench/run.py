@@ -594,7 +594,8 @@ def write_report(
     write_sections(path, {"registry": lines})
 
 
-SECTION_ORDER = ["registry", "ledger", "signatures", "navigator", "programmes", "applications"]
+SECTION_ORDER = ["registry", "ledger", "signatures", "navigator", "programmes", "applications",
+                 "matching"]  # fmt: skip
 REGISTRY_HEADING = "## Member registry and portal (issue 2)"
 SECTION_START = "<!-- section: {} -->"
 PREAMBLE = [
@@ -680,6 +681,9 @@ def main() -> None:
         help="which sections to measure: " + ",".join(SECTION_ORDER),
     )
     parser.add_argument("--log-entries", type=int, default=1_000_000, help="ledger section")
+    parser.add_argument(
+        "--matching-rows", type=int, default=1_000_000, help="matching section's speed part"
+    )
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     # child mode
     parser.add_argument("--child", choices=sorted(CHILD_TASKS), help=argparse.SUPPRESS)
@@ -762,6 +766,16 @@ def main() -> None:
         write_sections(
             Path(args.output),
             {"applications": with_head(applications_bench.markdown(results), command)},
+        )
+    if "matching" in sections:
+        import matching_bench
+
+        results = matching_bench.run(scale=args.matching_rows, log=log)
+        BENCH_VAR.mkdir(parents=True, exist_ok=True)
+        (BENCH_VAR / "matching.json").write_text(json.dumps(results, default=str, indent=1))
+        write_sections(
+            Path(args.output),
+            {"matching": with_head(matching_bench.markdown(results), command)},
         )
     if "registry" not in sections:
         log(f"wrote {args.output} in {(time.time() - began) / 60:.1f} min")
