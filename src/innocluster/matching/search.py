@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -51,7 +52,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Audience, DocumentKind
 from .models import MatchDocument
-from .text import analyse, analyse_query
+from .text import CYRILLIC, analyse, analyse_query
 
 FTS_TABLE = "matching_document_fts"
 TABLE = MatchDocument._meta.db_table
@@ -240,12 +241,50 @@ class SearchFilters:
         return clauses, params
 
 
-def _fts5_string(stem: str) -> str:
-    return '"' + stem.replace('"', '""') + '"'
+# Russian derivational endings a query word's stem loses before it is matched as a prefix, so
+# that a noun finds its adjective and back: "беспилотник" and "беспилотных" share "беспилот".
+# Longest first; the root left must keep MIN_ROOT letters.
+RU_DERIVATIONAL = ("ическ", "ирова", "изац", "ност", "ост", "ник", "чик", "щик", "ик", "ск")
+MIN_ROOT = 5
+# Shorter stems match only whole: "ии" or "iot" as a prefix would match far too much.
+MIN_PREFIX = 4
 
 
-def _lexeme(stem: str) -> str:
-    return "'" + stem.replace("\\", "\\\\").replace("'", "''") + "'"
+@dataclass(frozen=True)
+class Term:
+    """One word of the query as the engine looks for it: a stem, whole or as a prefix."""
+
+    text: str
+    prefix: bool
+
+    def matches(self, stem: str) -> bool:
+        return stem.startswith(self.text) if self.prefix else stem == self.text
+
+    def fts5(self) -> str:
+        quoted = '"' + self.text.replace('"', '""') + '"'
+        return quoted + " *" if self.prefix else quoted
+
+    def lexeme(self) -> str:
+        quoted = "'" + self.text.replace("\\", "\\\\").replace("'", "''") + "'"
+        return quoted + ":*" if self.prefix else quoted
+
+
+def query_terms(stems: list[str]) -> list[Term]:
+    """The query's stems as the engine matches them: words of MIN_PREFIX letters or more match
+    as prefixes ("склад" finds "складск", "scan" finds "scanner"), and Russian ones first lose a
+    derivational ending (see RU_DERIVATIONAL). Stems stay what ``analyse`` makes, so indexing
+    and the matcher need nothing special; only the query reaches a little further."""
+    terms: dict[Term, None] = {}
+    for stem in stems:
+        root = stem
+        if CYRILLIC.search(stem):
+            for ending in RU_DERIVATIONAL:
+                if stem.endswith(ending) and len(stem) - len(ending) >= MIN_ROOT:
+                    root = stem[: -len(ending)]
+                    break
+        prefix = len(root) >= MIN_PREFIX and not root.isdigit()
+        terms.setdefault(Term(root, prefix), None)
+    return list(terms)
 
 
 _COLUMNS = ", ".join(f"d.{f.column}" for f in MatchDocument._meta.concrete_fields)
@@ -255,8 +294,8 @@ class _Matches:
     """The matching documents in rank order, with their exact count: what Django's Paginator
     needs (``count()`` and slicing); a slice is one query."""
 
-    def __init__(self, stems: list[str], audiences, filters: SearchFilters, count: int):
-        self.stems, self.audiences, self.filters, self._count = stems, audiences, filters, count
+    def __init__(self, terms: list[Term], audiences, filters: SearchFilters, count: int):
+        self.terms, self.audiences, self.filters, self._count = terms, audiences, filters, count
 
     def count(self) -> int:
         return self._count
@@ -271,38 +310,38 @@ class _Matches:
         limit = (item.stop if item.stop is not None else self._count) - offset
         if limit <= 0 or offset >= self._count:
             return []
-        source, where, params = _base(self.stems, self.audiences)
+        source, where, params = _base(self.terms, self.audiences)
         clauses, filter_params = self.filters.sql()
         where = " AND ".join([where, *clauses])
         params = [*params, *filter_params]
-        order, order_params = _order(self.stems)
+        order, order_params = _order(self.terms)
         sql = f"SELECT {_COLUMNS} FROM {source} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
         # The ORDER BY's parameters come after the WHERE's in the statement.
         return list(MatchDocument.objects.raw(sql, [*params, *order_params, limit, offset]))
 
 
-def _base(stems: list[str], audiences) -> tuple[str, str, list]:
+def _base(terms: list[Term], audiences) -> tuple[str, str, list]:
     """FROM and WHERE (with parameters) of the documents the words match that the audiences
     may find."""
     audiences = sorted(audiences)
     where = [f"d.removed = %s AND d.audience IN ({', '.join(['%s'] * len(audiences))})"]
     params: list = [False, *audiences]
-    if not stems:
+    if not terms:
         return f"{TABLE} d", where[0], params
     if connection.vendor == "sqlite":
         source = f"{FTS_TABLE} JOIN {TABLE} d ON d.id = {FTS_TABLE}.rowid"
         where.insert(0, f"{FTS_TABLE} MATCH %s")
-        params.insert(0, " OR ".join(_fts5_string(s) for s in stems))
+        params.insert(0, " OR ".join(t.fts5() for t in terms))
     else:
         source = f"{TABLE} d"
         where.insert(0, "d.search_vector @@ to_tsquery('simple', %s)")
-        params.insert(0, " | ".join(_lexeme(s) for s in stems))
+        params.insert(0, " | ".join(t.lexeme() for t in terms))
     return source, " AND ".join(where), params
 
 
-def _order(stems: list[str]) -> tuple[str, list]:
+def _order(terms: list[Term]) -> tuple[str, list]:
     recent = "d.changed_at DESC, d.id DESC"
-    if not stems:
+    if not terms:
         return recent, []
     if connection.vendor == "sqlite":
         relevance = f"bm25({FTS_TABLE})"  # lower is better
@@ -311,19 +350,19 @@ def _order(stems: list[str]) -> tuple[str, list]:
             f"CASE WHEN d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
             " THEN 0 ELSE 1 END, "
         )
-        all_words = " AND ".join(_fts5_string(s) for s in stems)
+        all_words = " AND ".join(t.fts5() for t in terms)
     else:
         relevance = "ts_rank(d.search_vector, to_tsquery('simple', %s)) DESC"
-        params = [" | ".join(_lexeme(s) for s in stems)]
+        params = [" | ".join(t.lexeme() for t in terms)]
         every = "CASE WHEN d.search_vector @@ to_tsquery('simple', %s) THEN 0 ELSE 1 END, "
-        all_words = " & ".join(_lexeme(s) for s in stems)
-    if len(stems) > 1:
+        all_words = " & ".join(t.lexeme() for t in terms)
+    if len(terms) > 1:
         return every + relevance + ", " + recent, [all_words, *params]
     return relevance + ", " + recent, params
 
 
-def _facet_groups(stems: list[str], audiences) -> list[tuple[tuple, int]]:
-    source, where, params = _base(stems, audiences)
+def _facet_groups(terms: list[Term], audiences) -> list[tuple[tuple, int]]:
+    source, where, params = _base(terms, audiences)
     sql = (
         f"SELECT d.kind, d.areas, d.trl, d.status, d.language, d.org_kind, count(*)"
         f" FROM {source} WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"
@@ -427,12 +466,13 @@ def search(
         languages=tuple(languages),
         owner_kinds=tuple(owner_kinds),
     )
-    groups = _facet_groups(stems, audiences)
+    terms = query_terms(stems)
+    groups = _facet_groups(terms, audiences)
     total = sum(n for row, n in groups if filters.passes(row))
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
-    paginator = Paginator(_Matches(stems, audiences, filters, total), per_page)
+    paginator = Paginator(_Matches(terms, audiences, filters, total), per_page)
     result_page = paginator.get_page(page)
-    result_page.object_list = _hits(list(result_page.object_list), stems)
+    result_page.object_list = _hits(list(result_page.object_list), terms)
     return SearchResults(
         query=q,
         stems=stems,
@@ -477,7 +517,7 @@ def _facets(groups, filters: SearchFilters) -> dict[str, list[FacetValue]]:
     return facets
 
 
-def _hits(documents: list[MatchDocument], stems: list[str]) -> list[Hit]:
+def _hits(documents: list[MatchDocument], terms: list[Term]) -> list[Hit]:
     if not documents:
         return []
     from innocluster.registry.models import Organisation
@@ -489,7 +529,6 @@ def _hits(documents: list[MatchDocument], stems: list[str]) -> list[Hit]:
         ).values_list("pk", "name_ru", "name_en")
     }
     english = (get_language() or "ru").startswith("en")
-    stem_set = set(stems)
     hits = []
     for doc in documents:
         ru, en = owners.get(doc.owner_id, ("", ""))
@@ -500,8 +539,8 @@ def _hits(documents: list[MatchDocument], stems: list[str]) -> list[Hit]:
             Hit(
                 document=doc,
                 title=title,
-                title_html=highlight(title, stem_set),
-                snippet_html=snippet(doc.public_text, stem_set),
+                title_html=highlight(title, terms),
+                snippet_html=snippet(doc.public_text, terms),
                 url=item_url(doc.kind, doc.object_id),
                 owner_id=str(doc.owner_id),
                 owner_name=(en or ru) if english else ru,
@@ -535,13 +574,27 @@ def item_url(kind: str, object_id) -> str:
 # --- snippets ------------------------------------------------------------------------------------
 
 
-def _marks(text: str, stems: set[str]) -> list[tuple[int, int]]:
-    """Where the words of ``text`` whose stems are among ``stems`` are."""
-    if not stems:
-        return []
-    return [
-        m.span() for m in WORD.finditer(text) if any(stem in stems for stem in analyse(m.group()))
-    ]
+def _terms(terms) -> list[Term]:
+    """Query terms, or plain stems (matched whole)."""
+    return [t if isinstance(t, Term) else Term(t, False) for t in terms]
+
+
+def _iter_marks(text: str, terms: list[Term]):
+    """Where the words of ``text`` that the query's terms match are, in order.
+
+    A stem is the start of its (normalised, lower-cased) word, so a word whose first letters
+    begin no term is passed over without stemming it: snippets stay cheap on long texts."""
+    if not terms:
+        return
+    heads = tuple({t.text[:3] for t in terms})
+    for m in WORD.finditer(text):
+        word = unicodedata.normalize("NFKC", m.group()).lower().replace("ё", "е")
+        if word.startswith(heads) and any(t.matches(stem) for stem in analyse(word) for t in terms):
+            yield m.span()
+
+
+def _marks(text: str, terms: list[Term]) -> list[tuple[int, int]]:
+    return list(_iter_marks(text, terms))
 
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -554,18 +607,19 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def highlight(text: str, stems: set[str]) -> SafeString:
-    """``text`` escaped, with the words of the query's stems in <mark>."""
-    return mark_safe(_marked(text, _marks(text, stems)))  # noqa: S308 (every piece is escaped)
+def highlight(text: str, terms) -> SafeString:
+    """``text`` escaped, with the words the query's terms match in <mark>."""
+    return mark_safe(_marked(text, _marks(text, _terms(terms))))  # noqa: S308 (every piece is escaped)
 
 
-def snippet(text: str, stems: set[str], length: int = SNIPPET_LENGTH) -> SafeString:
+def snippet(text: str, terms, length: int = SNIPPET_LENGTH) -> SafeString:
     """About ``length`` characters of ``text`` around the first word of the query, escaped, the
     query's words in <mark>; the text's beginning when no word of it is there."""
+    terms = _terms(terms)
     text = SPACES.sub(" ", text[:SNIPPET_SCAN]).strip()
     if not text:
         return mark_safe("")
-    first = next(iter(_marks(text, stems)), None)
+    first = next(_iter_marks(text, terms), None)
     start = 0
     if first is not None and first[0] > length // 3:
         start = first[0] - length // 3
@@ -576,7 +630,7 @@ def snippet(text: str, stems: set[str], length: int = SNIPPET_LENGTH) -> SafeStr
         space = text.rfind(" ", start, end)
         end = space if space > start else end
     piece = text[start:end]
-    body = _marked(piece, _marks(piece, stems))
+    body = _marked(piece, _marks(piece, terms))
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + body + suffix)  # noqa: S308 (every piece is escaped)
