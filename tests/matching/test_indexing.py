@@ -211,12 +211,25 @@ def test_index_object_refuses_what_is_not_searchable(user):
         indexing.index_object(user)
 
 
-def test_the_reindex_command_reports_what_it_did():
+@pytest.fixture
+def index_dir(settings, tmp_path):
+    """The matcher's snapshot goes to a temporary directory, and its process index is fresh."""
+    settings.VAR_DIR = tmp_path
+    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
+    from innocluster.matching import index_store
+
+    index_store.reset_for_tests()
+    yield tmp_path
+    index_store.reset_for_tests()
+
+
+def test_the_reindex_command_reports_what_it_did(index_dir):
     ProductFactory()
     out = io.StringIO()
     call_command("matching_reindex", "--batch", "50", stdout=out)
     assert "Search index:" in out.getvalue() and "product 1" in out.getvalue()
     assert MatchDocument.objects.filter(kind="product").count() == 1
+    assert "Matching index: rebuilt with" in out.getvalue()
 
 
 def test_the_reindex_command_refuses_a_bad_batch():
@@ -226,8 +239,7 @@ def test_the_reindex_command_refuses_a_bad_batch():
         call_command("matching_reindex", "--batch", "0", stdout=io.StringIO())
 
 
-def test_the_demo_leaves_an_index(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+def test_the_demo_leaves_an_index(index_dir):
     out = io.StringIO()
     call_command("demo", "--orgs", "8", stdout=out)
     assert "Search index:" in out.getvalue()
