@@ -4,7 +4,7 @@ both CSV exports, the solution page and the notices. A unique marker word stands
 protected fields; where it may not be read, it is in no response body."""
 
 import pytest
-from django.core import mail  # noqa: F401  (mail goes out from the worker, inline in tests)
+from django.core import mail
 from django.test import Client
 
 from innocluster.core.models import Notification
@@ -125,13 +125,16 @@ def test_the_solution_page_shows_details_only_after_acceptance(challenge):
     assert MARKER in client.get(f"/exchange/challenges/solutions/{solution.pk}/").content.decode()
 
 
-def test_notices_never_quote_the_details(challenge):
+def test_notices_never_quote_the_details(challenge, django_capture_on_commit_callbacks):
     person = person_of(MemberOrganisationFactory(), "editor")
     owner_person = person_of(challenge.owner, "owner")
-    services.accept_nda(challenge, person, accept=True)
-    solution = services.submit_solution(challenge, person, description=f"Ответ на {MARKER}", trl=5)
-    services.post_message(solution, owner_person, f"Уточните {MARKER}")
-    services.move_solution(solution, "decline", owner_person, feedback=f"Нет {MARKER}")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_nda(challenge, person, accept=True)
+        solution = services.submit_solution(
+            challenge, person, description=f"Ответ на {MARKER}", trl=5
+        )
+        services.post_message(solution, owner_person, f"Уточните {MARKER}")
+        services.move_solution(solution, "decline", owner_person, feedback=f"Нет {MARKER}")
     notices = Notification.objects.all()
     assert {n.kind for n in notices} >= {
         "challenge.nda_accepted",
@@ -143,9 +146,9 @@ def test_notices_never_quote_the_details(challenge):
         assert MARKER not in " ".join(
             [notice.title_ru, notice.title_en, notice.body_ru, notice.body_en]
         )
-    from django.core import mail as outbox
-
-    for message in outbox.outbox:
+    assert len(mail.outbox) >= 4
+    for message in mail.outbox:
+        assert challenge.title in message.subject + message.body
         assert MARKER not in message.subject + message.body
 
 

@@ -55,7 +55,6 @@ class ChallengeForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Who reads the details"),
         choices=Visibility.choices,
-        widget=forms.RadioSelect,
         initial=Visibility.PUBLIC,
     )
     nda_text = forms.CharField(
