@@ -3,6 +3,7 @@ explanations, incremental changes, snapshots and queries nobody should have to t
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -393,6 +394,7 @@ def test_the_delta_merges_into_the_base_with_the_same_results_as_a_fresh_build(
     catalogue, monkeypatch
 ):
     monkeypatch.setattr(engine, "DELTA_MERGE_ITEMS", 3)
+    monkeypatch.setattr(engine, "BACKGROUND_MERGE", False)
     index = MatchIndex.build(catalogue[:3])
     later = [*catalogue[3:], item("Новый насос", "насос давления")]
     index.apply(later[:2])
@@ -406,6 +408,65 @@ def test_the_delta_merges_into_the_base_with_the_same_results_as_a_fresh_build(
     assert len(index) == len(fresh) == len(catalogue)
     for text in ("манипулятор", "лидар склад", "биосенсор теплица насос", "сварка"):
         assert index.search(ask(text)) == fresh.search(ask(text))
+
+
+def test_edits_made_during_a_background_merge_are_kept(catalogue, monkeypatch):
+    monkeypatch.setattr(engine, "DELTA_MERGE_ITEMS", 2)
+    started, go_on = threading.Event(), threading.Event()
+    merge_segments = engine.merge_segments
+
+    def slow_merge(*args):
+        started.set()
+        go_on.wait(10)
+        return merge_segments(*args)
+
+    monkeypatch.setattr(engine, "merge_segments", slow_merge)
+    index = MatchIndex.build(catalogue[:3])
+    index.apply(catalogue[3:5])  # two items in the delta: a merge starts
+    assert started.wait(10)
+
+    # While it runs, searches and edits go on, and show at once.
+    index.apply(
+        [
+            replace(catalogue[0], title="Плазменный резак", terms=" ".join(analyse("плазма"))),
+            replace(catalogue[3], removed=True),
+            item("Новый насос", "насос"),
+        ]
+    )
+    expected = {
+        "плазма": ["Плазменный резак"],
+        "сварка": [],
+        "картирование": [],
+        "насос": ["Новый насос"],
+        "биосенсор": ["Биосенсор глюкозы"],
+        "LiDAR": ["ЛидарТех"],
+    }
+    assert {text: titles(index, ask(text)) for text in expected} == expected
+    assert len(index) == 5
+
+    go_on.set()
+    index._merge_thread.join()
+    assert index._state.base.n == 5  # the three built and the two applied before the merge
+    assert {text: titles(index, ask(text)) for text in expected} == expected
+    assert len(index) == 5
+    index.merge()
+    assert index._state.delta is None
+    assert {text: titles(index, ask(text)) for text in expected} == expected
+
+
+def test_a_failed_background_merge_leaves_the_index_as_it_was(catalogue, monkeypatch):
+    monkeypatch.setattr(engine, "DELTA_MERGE_ITEMS", 1)
+
+    def broken(*args):
+        raise MemoryError
+
+    monkeypatch.setattr(engine, "merge_segments", broken)
+    index = MatchIndex.build(catalogue[:3])
+    index.apply([item("Новый насос", "насос")])
+    index._merge_thread.join()
+
+    assert titles(index, ask("насос")) == ["Новый насос"]
+    assert len(index) == 4
 
 
 def test_the_later_of_two_rows_for_one_item_wins_in_a_build(catalogue):

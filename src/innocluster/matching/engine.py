@@ -25,14 +25,17 @@ Edits (``MatchIndex.apply``): a changed or new item goes into a small delta segm
 each apply, and its old version in the base is marked dead; a removed item is only marked dead.
 The delta's idf and average length are those of base and delta together at the time it is built
 (the base keeps the statistics it was built with): fine while the delta is small next to the
-base. When the delta and the dead items together reach ``DELTA_MERGE_ITEMS``, both are merged into
-a new base with fresh statistics. Searches never wait for a writer: they read one immutable state
-object, which a writer replaces in a single assignment.
+base. When the delta or the dead items reach ``DELTA_MERGE_ITEMS``, both are merged into
+a new base with fresh statistics, in a background thread: searches and further edits go on
+meanwhile, and the edits made during the merge are carried over into the new delta. Searches
+never wait for a writer: they read one immutable state object, which a writer replaces in a
+single assignment.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections import Counter
@@ -60,6 +63,8 @@ from .segment import (
 )
 from .text import MAX_QUERY_WORDS, MAX_WORD_LENGTH, analyse, analyse_query, surface_forms
 
+logger = logging.getLogger(__name__)
+
 # Candidates ranked with evidence: the best this many by text (or 50 per result asked, if more).
 # Evidence can lift a candidate by at most 0.48 of the best text score, so anything below the
 # first couple of thousand by text is out of reach of the first page in all but freak cases.
@@ -70,8 +75,10 @@ CANDIDATE_POOL = 2000
 COMMON_TERM_SHARE = 0.1
 COMMON_TERM_MIN_ITEMS = 20_000
 # Delta items, or dead base items, that trigger a merge. Rebuilding a delta this size takes
-# ~0.1 s; a merge at a million items takes a few seconds, so neither happens too often.
+# ~0.1 s (on every apply); a merge at a million items takes a few seconds, so it runs in a
+# background thread (searches and applies go on meanwhile) unless BACKGROUND_MERGE is off.
 DELTA_MERGE_ITEMS = 4000
+BACKGROUND_MERGE = True
 SNAPSHOT_FORMAT = 1
 # The part of a query text that is analysed (analyse_query keeps at most MAX_QUERY_WORDS stems).
 MAX_QUERY_CHARS = MAX_QUERY_WORDS * (MAX_WORD_LENGTH + 1)
@@ -214,6 +221,9 @@ class MatchIndex:
         self._ids = ids
         self._write_lock = threading.Lock()
         self._delta_rows: dict[bytes, IndexRow] = {}
+        # While a background merge runs: the keys applied since it began (else None).
+        self._merging: list[bytes] | None = None
+        self._merge_thread: threading.Thread | None = None
         self._state = _State(base, None, int(base.alive.sum()))
         # What the snapshot this index was loaded from said about itself (index_store's notes).
         self.meta: dict[str, Any] = meta or {}
@@ -230,43 +240,81 @@ class MatchIndex:
 
     def apply(self, rows: Iterable[IndexRow]) -> None:
         """Upsert the rows by (kind, object_id); a row with removed=True drops its item.
-        Applying the same row twice is harmless."""
+        Applying the same row twice is harmless. The change is visible to searches on return."""
+        rows = list(rows)
+        if not rows:
+            return
         with self._write_lock:
-            state = self._state
-            base = state.base
-            rows = list(rows)
-            if not rows:
-                return
             keys = [self._key(row.kind, row.object_id) for row in rows]
-            found = base.find(keys)
-            found = found[found >= 0]
-            alive = None
-            if len(found) and base.alive[found].any():
-                alive = base.alive.copy()  # copy on write: running searches hold the old one
-                alive[found] = False
             for key, row in zip(keys, rows, strict=True):
                 if row.removed:
                     self._delta_rows.pop(key, None)
                 else:
                     self._delta_rows[key] = row
-            if alive is not None:
-                base = base.with_alive(alive)
-            delta = None
-            if self._delta_rows:
-                delta = build_segment(
-                    self._delta_rows.values(), self._vocab, self._codes, self._ids, base.stats()
-                )
+            if self._merging is not None:
+                self._merging.extend(keys)
+            base = _without(self._state.base, keys)
+            delta = self._build_delta(base)
+            self._state = _State(base, delta, _live(base, delta))
             dead = base.n - int(base.alive.sum())
-            if max(len(self._delta_rows), dead) >= DELTA_MERGE_ITEMS:
-                base = merge_segments(base, delta, len(self._vocab))
-                delta = None
-                self._delta_rows = {}
-            self._state = _State(base, delta, int(base.alive.sum()) + (delta.n if delta else 0))
+            due = max(len(self._delta_rows), dead) >= DELTA_MERGE_ITEMS
+            if not due or self._merging is not None:
+                return
+            if not BACKGROUND_MERGE:
+                self._merge_locked()
+                return
+            self._merging = []
+            self._merge_thread = threading.Thread(
+                target=self._merge_in_background, name="matching-merge", daemon=True
+            )
+            self._merge_thread.start()
+
+    def _build_delta(self, base: Segment) -> Segment | None:
+        if not self._delta_rows:
+            return None
+        return build_segment(
+            self._delta_rows.values(), self._vocab, self._codes, self._ids, base.stats()
+        )
+
+    def _merge_in_background(self) -> None:
+        """Merge the state as it is now while searches and applies go on; then put in the
+        merged base, with the items changed meanwhile taken out of it and kept in the delta."""
+        try:
+            with self._write_lock:
+                state = self._state
+                n_vocab = len(self._vocab)
+            merged = merge_segments(state.base, state.delta, n_vocab)
+            with self._write_lock:
+                changed = self._merging or []
+                base = _without(merged, changed)
+                kept = set(changed)
+                self._delta_rows = {k: row for k, row in self._delta_rows.items() if k in kept}
+                delta = self._build_delta(base)
+                self._state = _State(base, delta, _live(base, delta))
+        except Exception:  # the index stays as it was, unmerged but correct
+            logger.exception("merging the matching index failed")
+        finally:
+            with self._write_lock:
+                self._merging = None
 
     def merge(self) -> None:
-        """Fold the delta and the dead items into the base now."""
-        with self._write_lock:
+        """Fold the delta and the dead items into the base now (after any merge under way)."""
+        self._lock_settled()
+        try:
             self._merge_locked()
+        finally:
+            self._write_lock.release()
+
+    def _lock_settled(self) -> None:
+        """Take the write lock once no background merge is under way."""
+        while True:
+            thread = self._merge_thread
+            if thread is not None:
+                thread.join()
+            self._write_lock.acquire()
+            if self._merging is None:
+                return
+            self._write_lock.release()
 
     def _merge_locked(self) -> None:
         state = self._state
@@ -494,31 +542,38 @@ class MatchIndex:
         snapshot and comes back as ``meta`` on load."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._write_lock:
+        self._lock_settled()
+        try:
             self._merge_locked()
             base = self._state.base
-            vocab = sorted(self._vocab, key=self._vocab.__getitem__)
-            meta = {
-                "format": SNAPSHOT_FORMAT,
-                "area_codes": list(ranking.AREA_CODES),
-                "codes": {name: table.values for name, table in self._codes.items()},
-                "odd_ids": {raw.hex(): value for raw, value in self._ids.odd.items()},
-                "n_docs_stat": base.n_docs_stat,
-                "total_len_stat": base.total_len_stat,
-                "extra": extra or {},
-            }
-            arrays = base.arrays()
-            arrays["vocab"] = np.frombuffer("\n".join(vocab).encode("utf-8"), dtype=np.uint8)
-            arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            try:
-                with open(temporary, "wb") as handle:
-                    np.savez(handle, **arrays)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temporary, path)
-            finally:
-                temporary.unlink(missing_ok=True)
+            # Ids are given in insertion order, so the dict's order is the ids' order.
+            vocab = list(self._vocab)
+            codes = {name: list(table.values) for name, table in self._codes.items()}
+            odd_ids = {raw.hex(): value for raw, value in self._ids.odd.items()}
+        finally:
+            self._write_lock.release()
+        # Written outside the lock: the base's arrays are never changed, only replaced.
+        meta = {
+            "format": SNAPSHOT_FORMAT,
+            "area_codes": list(ranking.AREA_CODES),
+            "codes": codes,
+            "odd_ids": odd_ids,
+            "n_docs_stat": base.n_docs_stat,
+            "total_len_stat": base.total_len_stat,
+            "extra": extra or {},
+        }
+        arrays = base.arrays()
+        arrays["vocab"] = np.frombuffer("\n".join(vocab).encode("utf-8"), dtype=np.uint8)
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            with open(temporary, "wb") as handle:
+                np.savez(handle, **arrays)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, path: Path) -> MatchIndex:
@@ -544,6 +599,22 @@ class MatchIndex:
     @classmethod
     def empty(cls) -> MatchIndex:
         return cls(empty_segment(), {}, {name: Codes() for name in CODE_COLUMNS}, Ids())
+
+
+def _without(segment: Segment, keys: list[bytes]) -> Segment:
+    """The segment with the items of these keys marked dead (a copy if any was alive: running
+    searches keep the mask they started with)."""
+    found = segment.find(keys)
+    found = found[found >= 0]
+    if not len(found) or not segment.alive[found].any():
+        return segment
+    alive = segment.alive.copy()
+    alive[found] = False
+    return segment.with_alive(alive)
+
+
+def _live(base: Segment, delta: Segment | None) -> int:
+    return int(base.alive.sum()) + (delta.n if delta is not None else 0)
 
 
 # Evidence parts that add to the score (the rest only explain).
