@@ -130,3 +130,18 @@ def call_groups(now=None) -> dict:
     cards[CallStatus.UPCOMING].sort(key=lambda c: (c["call"].opens_at, c["call"].code))
     cards[CallStatus.CLOSED].sort(key=lambda c: c["call"].deadline, reverse=True)
     return cards
+
+
+def consortium_partners_of(organisation_id) -> set:
+    """Ids of the organisations that confirmed a place in a consortium together with this one
+    (as lead or partner), for matchmaking's "worked together before" evidence."""
+    from .choices import ParticipationStatus
+    from .models import ConsortiumMember
+
+    confirmed = ConsortiumMember.objects.filter(status=ParticipationStatus.CONFIRMED)
+    applications = confirmed.filter(organisation_id=organisation_id).values("application_id")
+    return set(
+        confirmed.filter(application_id__in=applications)
+        .exclude(organisation_id=organisation_id)
+        .values_list("organisation_id", flat=True)
+    )

@@ -1,0 +1,104 @@
+"""Matchmaking pages (mounted at /matching/): ranked, explained candidates for a challenge, a
+technology offer, a product or a company, and a consortium for a project idea.
+
+Only the item owner's people and the Fund's staff see an item's matches; anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from innocluster.core.errors import NotPermitted
+from innocluster.core.views import signed_in
+from innocluster.registry.models import Organisation
+
+from . import services
+from .choices import DocumentKind
+from .forms import ConsortiumForm
+
+
+def _owned(model, pk, user, owner=lambda item: item.owner):
+    item = get_object_or_404(model, pk=pk)
+    try:
+        services.check_may_match_for(user, owner(item))
+    except NotPermitted:
+        raise Http404 from None
+    return item
+
+
+@require_safe
+@signed_in
+def challenge_matches(request, challenge_id):
+    """Companies, products and technologies for one challenge, filtered by kind."""
+    from innocluster.exchange.models import Challenge
+
+    challenge = _owned(Challenge, challenge_id, request.user)
+    kind = request.GET.get("kind", "")
+    if kind not in services.CHALLENGE_ANSWER_KINDS:
+        kind = ""
+    candidates = services.matches_for_challenge(request.user, challenge, kind=kind or None)
+    kinds = [(code, DocumentKind(code).label) for code in sorted(services.CHALLENGE_ANSWER_KINDS)]
+    return render(
+        request,
+        "matching/challenge.html",
+        {"challenge": challenge, "candidates": candidates, "kind": kind, "kinds": kinds},
+    )
+
+
+@require_safe
+@signed_in
+def technology_matches(request, offer_id):
+    """Licensees and open challenges for a technology offer."""
+    from innocluster.exchange.models import TechnologyOffer
+
+    offer = _owned(TechnologyOffer, offer_id, request.user)
+    results = services.matches_for_technology(request.user, offer)
+    return render(request, "matching/item.html", {"item": offer, "groups": _groups(results)})
+
+
+@require_safe
+@signed_in
+def product_matches(request, product_id):
+    """Open challenges and customers for a product or service."""
+    from innocluster.exchange.models import Product
+
+    product = _owned(Product, product_id, request.user)
+    results = services.matches_for_product(request.user, product)
+    return render(request, "matching/item.html", {"item": product, "groups": _groups(results)})
+
+
+@require_safe
+@signed_in
+def organisation_matches(request, organisation_id):
+    """For a company: challenges to answer, technologies to license, partners."""
+    organisation = _owned(Organisation, organisation_id, request.user, owner=lambda org: org)
+    results = services.matches_for_organisation(request.user, organisation)
+    return render(
+        request,
+        "matching/organisation.html",
+        {"organisation": organisation, "groups": _groups(results)},
+    )
+
+
+@require_safe
+@signed_in
+def consortium(request):
+    """A project idea in, a consortium of complementary kinds out."""
+    form = ConsortiumForm(request.GET or None)
+    groups = None
+    if form.is_valid():
+        results = services.consortium_for_idea(
+            request.user,
+            text=form.cleaned_data["idea"],
+            areas=form.cleaned_data["priority_areas"],
+            trl_min=form.cleaned_data["trl_min"],
+        )
+        groups = _groups(results)
+    return render(request, "matching/consortium.html", {"form": form, "groups": groups})
+
+
+def _groups(results: dict) -> list[tuple[str, str, list]]:
+    """(key, heading, candidates) in the order the service returned them."""
+    return [(key, services.GROUP_HEADINGS[key], candidates) for key, candidates in results.items()]
