@@ -227,3 +227,26 @@ def test_mine_lists_drafts_and_solutions():
     solution = SolutionFactory(responder=org)
     page = text(login(person).get("/exchange/challenges/mine/"))
     assert draft.title in page and solution.challenge.title in page
+
+
+def test_reopening_from_the_page_needs_a_new_future_deadline():
+    challenge = ChallengeFactory(status="evaluating")
+    client = login(person_of(challenge.owner, "editor"))
+    page = text(client.get(f"/exchange/challenges/{challenge.pk}/"))
+    assert 'value="reopen"' in page and 'value="start_pilot"' in page
+    url = f"/exchange/challenges/{challenge.pk}/move/"
+    refused = client.post(url, {"action": "reopen", "deadline": ""})
+    assert refused.status_code == 422 and 'id="id_deadline_error"' in text(refused)
+    assert (
+        client.post(url, {"action": "reopen", "deadline": future(90).isoformat()}).status_code
+        == 302
+    )
+    challenge.refresh_from_db()
+    assert challenge.status == "open" and challenge.deadline == future(90)
+
+
+def test_anonymous_visitors_are_invited_to_sign_in_for_the_nda():
+    challenge = NdaChallengeFactory()
+    page = text(Client().get(f"/exchange/challenges/{challenge.pk}/"))
+    assert "/accounts/login/?next=" in page
+    assert Client().get(f"/exchange/challenges/{challenge.pk}/nda/").status_code == 302

@@ -103,9 +103,17 @@ def teaser(challenge) -> dict:
         "budget_max": _money(challenge.budget_max_rub)
         if challenge.budget_max_rub is not None
         else "",
-        "status_label": challenge.get_status_display(),
+        "status_label": selectors.challenge_status_label(challenge.status),
         "visibility_label": challenge.get_visibility_display(),
     }
+
+
+def _labelled(solutions) -> list:
+    """Solutions, each with its status's name as the pages show it."""
+    rows = list(solutions)
+    for solution in rows:
+        solution.status_label = selectors.solution_status_label(solution.status)
+    return rows
 
 
 # --- The list, mine ------------------------------------------------------------------------
@@ -147,7 +155,7 @@ def my_challenges(request):
         f"{T}mine.html",
         {
             "challenges": [teaser(c) for c in challenges],
-            "solutions": selectors.my_solutions(request.user),
+            "solutions": _labelled(selectors.my_solutions(request.user)),
             "may_post": bool(acting_organisations(request.user)),
         },
     )
@@ -291,7 +299,12 @@ def _detail_context(request, challenge) -> dict:
     if is_owner:
         counts = selectors.pipeline_counts(challenge)
         context["pipeline"] = [
-            {"status": s.value, "label": s.label, "count": counts[s.value]} for s in SolutionStatus
+            {
+                "status": s.value,
+                "label": selectors.solution_status_label(s),
+                "count": counts[s.value],
+            }
+            for s in SolutionStatus
         ]
         context["matching_url"] = matching_url(challenge)
         context["any_accepted"] = counts[SolutionStatus.ACCEPTED] > 0
@@ -305,7 +318,7 @@ def _detail_context(request, challenge) -> dict:
         and challenge.status == ChallengeStatus.OPEN
         and not context["deadline_passed"]
     )
-    context["own_solutions"] = (
+    context["own_solutions"] = _labelled(
         challenge.solutions.filter(responder_id__in=viewer.org_ids) if viewer.org_ids else []
     )
     return context
@@ -348,7 +361,7 @@ def challenge_move(request, challenge_id):
             messages.success(
                 request,
                 _("The challenge is now “%(status)s”.")
-                % {"status": challenge.get_status_display()},
+                % {"status": selectors.challenge_status_label(challenge.status)},
             )
             return redirect("exchange:challenge", challenge_id=challenge.pk)
     decorate(form)
@@ -429,7 +442,11 @@ def challenge_pipeline(request, challenge_id):
         {
             **teaser(challenge),
             "columns": [
-                {"status": s.value, "label": s.label, "solutions": columns[s.value]}
+                {
+                    "status": s.value,
+                    "label": selectors.solution_status_label(s),
+                    "solutions": columns[s.value],
+                }
                 for s in SolutionStatus
             ],
         },
@@ -525,7 +542,7 @@ def _solution_context(request, solution) -> dict:
     context = {
         "solution": solution,
         "challenge": challenge,
-        "status_label": solution.get_status_display(),
+        "status_label": selectors.solution_status_label(solution.status),
         "is_owner": is_owner,
         "protected_visible": protected_text_visible_to(request.user, challenge),
         "protected": {n: getattr(challenge, n) for n in PROTECTED_FIELDS}
@@ -586,7 +603,9 @@ def solution_move(request, solution_id):
     except DomainError as error:
         return _solution_refused(request, solution, error, form, "move_form")
     messages.success(
-        request, _("The solution is now “%(status)s”.") % {"status": solution.get_status_display()}
+        request,
+        _("The solution is now “%(status)s”.")
+        % {"status": selectors.solution_status_label(solution.status)},
     )
     return redirect("exchange:solution", solution_id=solution.pk)
 
