@@ -188,3 +188,18 @@ def test_row_from_document_carries_every_field():
         "university",
     )
     assert (row.trl, row.status, row.active_at, row.removed) == (5, "published", active, False)
+
+
+def test_a_snapshot_with_much_changed_since_is_built_anew(monkeypatch):
+    document("Насос", "насос")
+    index_store.rebuild_index()
+    index_store.reset_for_tests()
+    document("Клапан", "клапан насоса")
+    document("Датчик", "датчик насоса")
+    monkeypatch.setattr(index_store, "CHUNK", 1)
+    built = []
+    build = index_store._build_from_database
+    monkeypatch.setattr(index_store, "_build_from_database", lambda: built.append(1) or build())
+
+    assert set(found("насос")) == {"Насос", "Клапан", "Датчик"}
+    assert built == [1]

@@ -151,11 +151,14 @@ def _load_or_build() -> _Store:
             extra = index.meta
             last_seen = parse_datetime(extra.get("last_seen") or "")
             if extra.get("database") == _database_name() and last_seen is not None:
-                store = _Store(index, last_seen)
-                _refresh(store)
-                if len(store.index) == MatchDocument.objects.filter(removed=False).count():
-                    return store
-                logger.warning("matching index snapshot %s is stale; building anew", path)
+                changed = MatchDocument.objects.filter(changed_at__gte=last_seen - OVERLAP)
+                # Much changed since: a fresh build is quicker than applying it all as edits.
+                if changed.count() <= max(CHUNK, len(index) // 4):
+                    store = _Store(index, last_seen)
+                    _refresh(store)
+                    if len(store.index) == MatchDocument.objects.filter(removed=False).count():
+                        return store
+                logger.warning("matching index snapshot %s is out of date; building anew", path)
     return _build_from_database()
 
 

@@ -341,7 +341,9 @@ def build_segment(
     tf = tf_raw[order]
     n_vocab = len(vocab)
     counts = np.bincount(term_ids, minlength=n_vocab)
-    del order, term_ids
+    # Free the gathered postings now: the weights below need as much memory again.
+    del order, term_ids, tf_raw
+    columns.term_ids = columns.tf = None
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
 
