@@ -229,3 +229,25 @@ def test_the_workflow_table_draws():
     assert workflows.deadline_passed(
         ChallengeFactory.build(deadline=timezone.localdate() - datetime.timedelta(days=1))
     )
+
+
+def test_the_admin_lists_and_shows_challenges_and_solutions_to_superusers():
+    from django.test import Client
+
+    from tests.accounts.factories import AdministratorFactory, FundOperatorFactory
+
+    from .factories import SolutionFactory
+
+    solution = SolutionFactory()
+    client = Client()
+    client.force_login(AdministratorFactory(is_staff=True, is_superuser=True))
+    for url in (
+        "/django-admin/exchange/challenge/",
+        f"/django-admin/exchange/challenge/{solution.challenge.pk}/change/",
+        "/django-admin/exchange/solution/",
+        f"/django-admin/exchange/solution/{solution.pk}/change/",
+    ):
+        assert client.get(url).status_code == 200, url
+    operator = Client()
+    operator.force_login(FundOperatorFactory())
+    assert operator.get("/django-admin/exchange/challenge/").status_code == 302
