@@ -522,7 +522,7 @@ def test_very_common_terms_rank_the_pool_exactly(monkeypatch):
     everything = MatchIndex.build(rows).search(query, limit=50)
 
     monkeypatch.setattr(engine, "COMMON_TERM_MIN_ITEMS", 0)
-    split = MatchIndex.build(rows).search(query, limit=50)
+    split = MatchIndex.build(rows).search(query, limit=3)
 
     # "система" and "управления" are in most items; the candidates are those with a pump or a
     # valve, ranked and scored exactly as when every stem is scanned.
@@ -530,7 +530,12 @@ def test_very_common_terms_rank_the_pool_exactly(monkeypatch):
     assert {m.title for m in split} == {"Насос и датчик", "Насос", "Датчик"}
     assert split == everything[:3]
     # A query of common words only still finds them.
-    assert len(MatchIndex.build(rows).search(ask("система управления"))) == 20
+    split_index = MatchIndex.build(rows)
+    assert len(split_index.search(ask("система управления"))) == 20
+    # And when the distinctive words find fewer than asked for, the common ones find the rest.
+    few = split_index.search(ask("система управления датчиком"))
+    assert len(few) == 20
+    assert {m.title for m in few[:2]} == {"Насос и датчик", "Датчик"}
 
 
 # Odd queries
@@ -568,12 +573,18 @@ def test_odd_field_values_in_the_query_do_not_fail(index):
         audiences=frozenset({"public", ""}),
         exclude_owner="not-a-uuid",
         collaborators=frozenset({"", "zzz"}),
-        trl_min=42,
+        trl_min=10**40,
         statuses=frozenset(),
     )
 
     assert index.search(query) == []  # no item has a status in the empty set
     assert titles(index, replace(query, statuses=None))[0] == "Манипулятор для склада"
+
+
+def test_odd_trl_values_in_the_query_do_not_fail(index):
+    for trl_min in (-5, 0, 10**40, "7", "seven", 3.5):
+        query = ask("манипулятор", trl_min=trl_min)
+        assert titles(index, query)[0] == "Манипулятор для склада"
 
 
 def test_item_fields_in_odd_shapes_are_indexed():

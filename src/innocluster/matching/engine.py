@@ -357,7 +357,7 @@ class MatchIndex:
             return []
         state = self._state  # one consistent state for the whole search
         plan = self._plan(query, stems, Counter(analyse(text)))
-        pools = self._pools(state, plan, max(CANDIDATE_POOL, 50 * limit))
+        pools = self._pools(state, plan, max(CANDIDATE_POOL, 50 * limit), limit)
         if not pools:
             return []
         return self._rank(pools, plan, text, limit)
@@ -390,12 +390,13 @@ class MatchIndex:
             areas=ranking.area_mask(tuple(query.areas or ())),
             okved_lo=np.uint64(okved_lo),
             okved_hi=np.uint64(okved_hi),
-            region=codes["region"].lookup(query.region) if query.region else None,
-            trl_min=query.trl_min,
+            region=codes["region"].lookup(str(query.region)) if query.region else None,
+            trl_min=_whole_number(query.trl_min),
             today=day_number(datetime.now(UTC)),
         )
 
-    def _pools(self, state: _State, plan: _Plan, size: int) -> list[_Pool]:
+    def _pools(self, state: _State, plan: _Plan, size: int, limit: int) -> list[_Pool]:
+        """The best candidates of each segment by text, filtered, with their text scores."""
         segments = state.segments()
         n_items = sum(segment.n for segment in segments)
         document_frequency = np.zeros(len(plan.term_ids), dtype=np.int64)
@@ -408,6 +409,15 @@ class MatchIndex:
             common = document_frequency > COMMON_TERM_SHARE * n_items
             if common.all():
                 common[:] = False  # nothing more distinctive to find candidates with
+        pools = self._score(segments, plan, common, size)
+        if common.any() and sum(len(pool.positions) for pool in pools) < limit:
+            # The distinctive stems found too few: let the common ones find candidates too.
+            pools = self._score(segments, plan, np.zeros_like(common), size)
+        return pools
+
+    def _score(
+        self, segments: list[Segment], plan: _Plan, common: np.ndarray, size: int
+    ) -> list[_Pool]:
         scanned = [i for i in range(len(plan.term_ids)) if not common[i]]
         added = [i for i in range(len(plan.term_ids)) if common[i]]
         pools = []
@@ -611,6 +621,14 @@ def _without(segment: Segment, keys: list[bytes]) -> Segment:
     alive = segment.alive.copy()
     alive[found] = False
     return segment.with_alive(alive)
+
+
+def _whole_number(value) -> int | None:
+    """A TRL asked for as an int in 0..100 (TRLs go to 9), or None if it is not a number."""
+    try:
+        return None if value is None else max(0, min(int(value), 100))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _live(base: Segment, delta: Segment | None) -> int:
