@@ -250,3 +250,33 @@ def test_anonymous_visitors_are_invited_to_sign_in_for_the_nda():
     page = text(Client().get(f"/exchange/challenges/{challenge.pk}/"))
     assert "/accounts/login/?next=" in page
     assert Client().get(f"/exchange/challenges/{challenge.pk}/nda/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"title": "a\x00b", "language": "ru", "visibility": "public"},
+        {"title": "x" * 5000, "language": "ru", "visibility": "public"},
+        {"title": "x", "language": "xx", "visibility": "secret", "trl_min": "99"},
+        {"title": "x", "language": "ru", "visibility": "public", "budget_min_rub": "1e99"},
+        {"title": "x", "language": "ru", "visibility": "public", "deadline": "31.02.2026"},
+        {"title": "x", "language": "ru", "visibility": "public", "priority_areas": ["\x00"]},
+    ],
+)
+def test_malformed_input_is_refused_on_the_page_without_an_error(data):
+    client = login(person_of(MemberOrganisationFactory(), "editor"))
+    response = client.post("/exchange/challenges/new/", data)
+    assert response.status_code == 422
+    assert "error-summary" in text(response)
+    assert not Challenge.objects.exists()
+
+
+def test_malformed_moves_and_filters_never_fail():
+    challenge = ChallengeFactory()
+    client = login(person_of(challenge.owner, "editor"))
+    url = f"/exchange/challenges/{challenge.pk}/move/"
+    assert client.post(url, {"action": "x" * 100}).status_code == 422
+    assert client.post(url, {"action": "fly"}).status_code == 409
+    assert client.post(url, {"action": "reopen", "deadline": "\x00"}).status_code in (409, 422)
+    for query in ("?page=999", "?page=-1", "?status=%00", "?offer=" + "x" * 3000):
+        assert Client().get(f"/exchange/challenges/{query}").status_code == 200

@@ -372,7 +372,9 @@ def challenge_move(request, challenge_id):
         errors=summary([form], refusal),
         failed_action=request.POST.get("action", ""),
     )
-    return render(request, f"{T}detail.html", context, status=refusal.status or 422)
+    return render(
+        request, f"{T}detail.html", context, status=refusal.status if refusal.status != 200 else 422
+    )
 
 
 @signed_in
