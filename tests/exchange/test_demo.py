@@ -57,6 +57,8 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(**fast):
         forget_cached_keys()
         try:
+            # The registry's demo runs the exchange's too (after the joint projects, skipped
+            # here); once more by hand whatever it did, then a second time to see it adds nothing.
             demo.run(30, seed=12, joint_projects=False)
             roles = ("member", "testsite_owner", "fund_operator")
             accounts = {role: user(role) for role in roles}
@@ -127,9 +129,8 @@ def test_interest_was_sent_and_received_by_the_demo_member(demo_data):
 
 
 def test_a_second_run_adds_nothing(demo_data):
-    first, second = demo_data.first, demo_data.second
-    assert first.technologies >= 10 and first.products >= 13 and first.challenges == 8
-    assert first.interests >= 8 and first.seconds > 0
+    assert not demo_data.first.skipped
+    second = demo_data.second
     assert (second.technologies, second.products, second.challenges, second.interests) == (
         0,
         0,

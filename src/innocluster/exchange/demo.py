@@ -25,6 +25,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 
 from innocluster.registry.choices import LegalForm, MembershipStatus, OrganisationKind
@@ -134,14 +135,15 @@ class _Demo:
                 areas=areas,
                 okved_main=okved,
             )
-        registry_demo._finish(
-            builder,
-            {},
-            time.perf_counter(),
-            use_trigger=False,
-            count=0,
-            what="organisations of the exchange's demo created",
-        )
+        with transaction.atomic():  # the registry's numbering locks its sequence
+            registry_demo._finish(
+                builder,
+                {},
+                time.perf_counter(),
+                use_trigger=False,
+                count=0,
+                what="organisations of the exchange's demo created",
+            )
         return len(keys)
 
     def person(self, key: str):
