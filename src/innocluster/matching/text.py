@@ -89,8 +89,14 @@ def words(text: str) -> list[str]:
         for word in WORD.findall(lowered)
         if len(word) <= MAX_WORD_LENGTH
         and word not in STOP_WORDS
-        and (len(word) > 1 or word.isdigit())
+        and (_is_number_worth_finding(word) if word.isdigit() else len(word) > 1)
     ]
+
+
+def _is_number_worth_finding(word: str) -> bool:
+    """Patent and registration numbers and years are found by their digits; short numbers and
+    the groups of a number written "20 000" are in every text and say nothing about it."""
+    return len(word) >= 4 and word.strip("0") != ""
 
 
 def analyse(text: str) -> list[str]:

@@ -113,6 +113,7 @@ class DemoResult:
     timings: dict[str, float] = field(default_factory=dict)
     # Why the joint-projects demo made nothing (a registry too small for its consortia...).
     joint_projects_skipped: str = ""
+    exchange_skipped: str = ""
 
     @property
     def rate(self) -> float:
@@ -831,6 +832,13 @@ def run(
             joint = programmes_demo.run(accounts, member, full=(done.first() or 0) >= 100)
             result.timings["joint_projects"] = joint.seconds
             result.joint_projects_skipped = joint.skipped
+        # The exchange: technology offers, products, challenges in every status and visibility
+        # with solutions, messages, NDA acceptances and interest, in Russian and English.
+        from innocluster.exchange import demo as exchange_demo
+
+        exchange = exchange_demo.run(accounts, member)
+        result.timings["exchange"] = exchange.seconds
+        result.exchange_skipped = exchange.skipped
     result.total_demo_organisations = (
         NumberSequence.objects.filter(name=DEMO_COUNTER).values_list("value", flat=True).first()
         or 0

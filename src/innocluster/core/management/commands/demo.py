@@ -48,6 +48,8 @@ class Command(BaseCommand):
             )
         if result.joint_projects_skipped:
             self.stdout.write(f"Joint projects: none made ({result.joint_projects_skipped}).")
+        if result.exchange_skipped:
+            self.stdout.write(f"Exchange: none made ({result.exchange_skipped}).")
         if not options["fast_only_orgs"]:
             # The demo's bulk inserts fire no signals: build the search and matching index.
             from innocluster.matching.management.commands.matching_reindex import reindex
