@@ -51,6 +51,7 @@ PG_DATABASE = "innocluster_matchbench"
 SCALE_SEED = 7
 # An edit in the incremental measurements adds this made-up word; no generated text has it.
 EDIT_WORD = "квазиголограмма"
+KINDS = ("organisation", "product", "technology")
 # How deep the cross-language subset looks before keeping the Russian-only items.
 CROSS_DEPTH = 1000
 
@@ -152,6 +153,8 @@ def measure_quality(items: int, queries: int, seed: int) -> dict:
         ],
     }
     russian_only = {item.row.object_id for item in corpus.items if item.language == "ru"}
+    kind_of = {row.object_id: row.kind for row in rows}
+    top10_kinds = {name: dict.fromkeys(KINDS, 0) for name in methods}
     per_query = {name: [] for name in methods}
     latency = {name: [] for name in methods}
     for query in corpus.queries:
@@ -159,6 +162,8 @@ def measure_quality(items: int, queries: int, seed: int) -> dict:
             began = time.perf_counter()
             ranked = method(query, 50)
             latency[name].append(time.perf_counter() - began)
+            for object_id in ranked[:10]:
+                top10_kinds[name][kind_of[object_id]] += 1
             result = {
                 "language": query.language,
                 "ndcg10": ndcg(ranked, query.judgements),
@@ -226,6 +231,7 @@ def measure_quality(items: int, queries: int, seed: int) -> dict:
         "share_over_50": over_50,
         "timings": timings,
         "summary": summary,
+        "top10_kinds": top10_kinds,
     }
 
 
@@ -553,6 +559,19 @@ def markdown(results: dict) -> list[str]:
         f"{verdict} nDCG@10 {_f(m['ndcg10'])} against {_f(b['ndcg10'])} "
         f"({(m['ndcg10'] / b['ndcg10'] - 1) * 100:+.0f} %), recall@50 {_f(m['recall50'])} "
         f"against {_f(b['recall50'])} ({(m['recall50'] / b['recall50'] - 1) * 100:+.0f} %).",
+        "",
+        "What the top 10s hold, by kind (share of all top-10 results; the corpus: "
+        + ", ".join(f"{k} {q['kinds'][k] / q['items'] * 100:.0f} %" for k in KINDS)
+        + "):",
+        "",
+        "| method | " + " | ".join(KINDS) + " |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | "
+            + " | ".join(f"{c[k] / max(1, sum(c.values())) * 100:.0f} %" for k in KINDS)
+            + " |"
+            for name, c in q.get("top10_kinds", {}).items()
+        ),
         "",
         "Build and per-query time of each method on this corpus (for orientation; the speed "
         "targets are measured below at 1,000,000 rows):",
