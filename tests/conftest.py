@@ -73,6 +73,13 @@ def _fast_test_settings(settings):
 
     forget_cached_keys()
     settings.DOCUMENT_STORE_DIR = tmp_document_store()
+    # The matching index: edits seen at once, snapshots kept out of var/, and no index built from
+    # an earlier test's rolled-back rows.
+    from innocluster.matching import index_store
+
+    settings.MATCHING_POLL_SECONDS = 0
+    settings.MATCHING_INDEX_DIR = tmp_document_store() / "matching"
+    index_store.reset_for_tests()
 
 
 @pytest.fixture
