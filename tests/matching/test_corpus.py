@@ -16,15 +16,18 @@ from innocluster.matching.text import analyse
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("matching_corpus", BENCH / "matching_corpus.py")
+def _load(name: str):
+    if str(BENCH) not in sys.path:
+        sys.path.append(str(BENCH))  # matching_bench imports its neighbours by name
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("matching_corpus", module)
+    sys.modules.setdefault(name, module)
     spec.loader.exec_module(module)
     return module
 
 
-mc = _load()
+mc = _load("matching_corpus")
+mb = _load("matching_bench")
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +173,18 @@ def test_scale_rows_are_fast_material_for_organisations_and_products():
     assert rows.texts == mc.scale_rows(2000, seed=1).texts
     queries = mc.scale_queries(30, seed=2)
     assert len(queries) == 30 and all(q.text for q in queries)
+
+
+def test_the_measures_score_a_perfect_ranking_one_and_a_useless_one_zero():
+    judgements = {"a": 2, "b": 2, "c": 1}
+    assert mb.ndcg(["a", "b", "c", "x"], judgements) == pytest.approx(1.0)
+    assert mb.ndcg(["x", "y"], judgements) == 0.0
+    # The grade-1 item first is worse than the grade-2 ones first.
+    assert mb.ndcg(["c", "a", "b"], judgements) < mb.ndcg(["a", "c", "b"], judgements) < 1
+    assert mb.recall(["a", "x", "c"], judgements) == 0.5  # grade 2 only: a of a, b
+    assert mb.recall(["a", "x", "c"], judgements, at_least=1) == pytest.approx(2 / 3)
+    assert mb.recall(["b"] + ["x"] * 60 + ["a"], judgements) == 0.5  # a is past the top 50
+    many = {str(i): 2 for i in range(120)}
+    top = [str(i) for i in range(50)]
+    assert mb.recall(top, many) == pytest.approx(50 / 120)
+    assert mb.capped_recall(top, many) == 1.0
