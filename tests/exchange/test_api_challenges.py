@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from innocluster.accounts.services import issue_api_token
+from innocluster.exchange import services
 from innocluster.exchange.models import Challenge, NdaAcceptance, Solution
 from tests.accounts.factories import FundOperatorFactory
 from tests.registry.factories import MemberOrganisationFactory, OrganisationRoleFactory
@@ -209,3 +210,16 @@ def test_solutions_list_owner_all_responder_theirs():
     stranger = login(person_of(MemberOrganisationFactory()))
     assert stranger.get(url).json() == []
     assert Client().get(url).status_code == 401
+
+
+def test_the_list_takes_the_same_few_queries_for_many_challenges(django_assert_max_num_queries):
+    person = person_of(MemberOrganisationFactory(), "editor")
+    for _ in range(3):
+        services.accept_nda(NdaChallengeFactory(), person, accept=True)
+    for _ in range(20):
+        ChallengeFactory()
+    client = login(person)
+    with django_assert_max_num_queries(10):
+        data = client.get("/api/v1/challenges?limit=50").json()
+    assert data["count"] == 23
+    assert sum(1 for item in data["results"] if item["details"]) == 23
