@@ -66,3 +66,27 @@ def test_interest_in_what_one_may_not_see_is_not_found(client):
 
 def test_the_inbox_needs_signing_in(client):
     assert client.get(reverse("exchange:interest")).status_code == 302
+
+
+def test_the_inbox_reads_the_same_number_of_queries_however_long(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    company = CompanyFactory()
+    sender = person_of(company)
+    client.force_login(sender)
+    for _n in range(2):
+        services_interest(sender, TechnologyOfferFactory())
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("exchange:interest"))
+    for _n in range(8):
+        services_interest(sender, TechnologyOfferFactory())
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("exchange:interest"))
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def services_interest(actor, item):
+    from innocluster.exchange import catalogue_services
+
+    return catalogue_services.express_interest(actor=actor, kind="technology", target_id=item.pk)

@@ -165,3 +165,36 @@ def test_publishing_an_incomplete_draft_names_the_missing_fields(client):
     assert "summary" in page and "licensing_terms" in page
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_saving_a_draft_and_publishing_it_incomplete_keeps_the_changes_and_says_why(client):
+    draft = DraftTechnologyFactory(summary="")
+    client.force_login(person_of(draft.owner))
+    data = form_data(summary="", title="Новое название")
+    response = client.post(
+        reverse("exchange:technology_edit", args=[draft.pk]),
+        {**data, "version": "1", "publish": "1"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "message-error" in page and "summary" in page
+    draft.refresh_from_db()
+    assert draft.title == "Новое название" and draft.status == "draft" and draft.version == 2
+
+
+def test_the_catalogue_reads_the_same_number_of_queries_for_3_or_25_offers(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = UniversityFactory()
+    client.force_login(person_of(owner))
+    TechnologyOfferFactory.create_batch(3, owner=owner)
+    DraftTechnologyFactory(owner=owner)
+    url = reverse("exchange:technologies")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    TechnologyOfferFactory.create_batch(22)
+    DraftTechnologyFactory.create_batch(3, owner=owner)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -272,8 +272,6 @@ def _edit(request, kind: Kind, item_id):
             item = kind.update(
                 item, form.service_data(), actor=request.user, version=form.cleaned_data["version"]
             )
-            if "publish" in request.POST and item.status != ListingStatus.PUBLISHED:
-                item = kind.publish(item, actor=request.user)
         except Conflict as failure:
             stale = failure.code == "stale_version"
             if not stale:
@@ -281,6 +279,19 @@ def _edit(request, kind: Kind, item_id):
         except DomainError as failure:
             form.show_refusal(failure)
         else:
+            if "publish" in request.POST and item.status != ListingStatus.PUBLISHED:
+                try:
+                    kind.publish(item, actor=request.user)
+                except DomainError as failure:
+                    # The changes are saved (a new version): say so, and why it is not listed.
+                    messages.error(
+                        request,
+                        _("Your changes are saved, but the item is not published: %(why)s")
+                        % {"why": refusal_text(failure)},
+                    )
+                    return redirect(kind.item_url, item.pk)
+                messages.success(request, _("Saved and published in the catalogue."))
+                return redirect(kind.item_url, item.pk)
             messages.success(request, _("Your changes are saved."))
             return redirect(kind.item_url, item.pk)
     context = {"kind": kind, "form": form, "item": item, "stale": stale}
