@@ -93,3 +93,21 @@ def test_the_admin_lists_the_catalogue(client):
     client.force_login(AdministratorFactory(is_staff=True, is_superuser=True))
     for model in ("technologyoffer", "product", "expressionofinterest"):
         assert client.get(f"/django-admin/exchange/{model}/").status_code == 200
+
+
+def test_someone_acting_for_two_members_must_choose_the_owner(client):
+    from innocluster.registry.models import OrganisationRole
+
+    first, second = CompanyFactory(), CompanyFactory()
+    person = person_of(first)
+    OrganisationRole.objects.create(organisation=second, user=person, role="signatory")
+    client.force_login(person)
+    data = {"language": "ru", "title": "Сервис", "price_model": "free"}
+    response = client.post(reverse("exchange:product_new"), data)
+    assert (
+        'id="id_owner"' in response.content.decode()
+        and "error-summary" in response.content.decode()
+    )
+    assert not Product.objects.exists()
+    response = client.post(reverse("exchange:product_new"), {**data, "owner": str(second.pk)})
+    assert response.status_code == 302 and Product.objects.get().owner == second

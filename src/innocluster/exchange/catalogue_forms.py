@@ -55,8 +55,10 @@ class ListingForm(forms.Form):
         self.fields["priority_areas"].choices = area_choices()
         owners = list(owners)
         if len(owners) > 1:
-            self.fields["owner"].choices = [(str(o.pk), o.name) for o in owners]
-            self.fields["owner"].required_mark = True
+            self.fields["owner"].choices = [("", _("Choose the organisation"))] + [
+                (str(o.pk), o.name) for o in owners
+            ]
+            self.fields["owner"].required = True
         else:
             del self.fields["owner"]
         for name in self.required_fields:
