@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Language(models.TextChoices):
@@ -20,13 +21,20 @@ class Visibility(models.TextChoices):
 
 
 class ChallengeStatus(models.TextChoices):
-    """Where a challenge stands."""
+    """Where a challenge stands. The labels have their own translation context, as have the
+    statuses below: the same English words ("Open", "Withdrawn") mean other things elsewhere."""
 
-    DRAFT = "draft", _("Draft")  # seen by its owner only
-    OPEN = "open", _("Open")  # published, taking solutions
-    EVALUATING = "evaluating", _("Evaluating")  # no longer taking solutions, choosing among them
-    PILOTING = "piloting", _("Piloting")  # a chosen solution is being piloted
-    CLOSED = "closed", _("Closed")  # finished, with an outcome
+    DRAFT = "draft", pgettext_lazy("challenge status", "Draft")  # seen by its owner only
+    OPEN = "open", pgettext_lazy("challenge status", "Open")  # published, taking solutions
+    EVALUATING = (
+        "evaluating",
+        pgettext_lazy("challenge status", "Evaluating"),
+    )  # no longer taking solutions, choosing among them
+    PILOTING = (
+        "piloting",
+        pgettext_lazy("challenge status", "Piloting"),
+    )  # a chosen solution is being piloted
+    CLOSED = "closed", pgettext_lazy("challenge status", "Closed")  # finished, with an outcome
 
 
 class ChallengeOutcome(models.TextChoices):
@@ -49,12 +57,27 @@ class OwnerOffer(models.TextChoices):
 class SolutionStatus(models.TextChoices):
     """A solution's place in the challenge owner's pipeline."""
 
-    RECEIVED = "received", _("Received")  # submitted, not yet looked at
-    SHORTLISTED = "shortlisted", _("Shortlisted")
-    PILOT_PROPOSED = "pilot_proposed", _("Pilot proposed")  # the owner proposes to pilot it
-    ACCEPTED = "accepted", _("Accepted")  # the owner adopts it (counts for the KPIs)
-    DECLINED = "declined", _("Declined")  # with the owner's feedback to the responder
-    WITHDRAWN = "withdrawn", _("Withdrawn")  # taken back by the responder
+    RECEIVED = (
+        "received",
+        pgettext_lazy("solution status", "Received"),
+    )  # submitted, not yet looked at
+    SHORTLISTED = "shortlisted", pgettext_lazy("solution status", "Shortlisted")
+    PILOT_PROPOSED = (
+        "pilot_proposed",
+        pgettext_lazy("solution status", "Pilot proposed"),
+    )  # the owner proposes to pilot it
+    ACCEPTED = (
+        "accepted",
+        pgettext_lazy("solution status", "Accepted"),
+    )  # the owner adopts it (counts for the KPIs)
+    DECLINED = (
+        "declined",
+        pgettext_lazy("solution status", "Declined"),
+    )  # with the owner's feedback to the responder
+    WITHDRAWN = (
+        "withdrawn",
+        pgettext_lazy("solution status", "Withdrawn"),
+    )  # taken back by the responder
 
 
 class IpKind(models.TextChoices):
@@ -68,9 +91,12 @@ class IpKind(models.TextChoices):
 class ListingStatus(models.TextChoices):
     """Whether a technology offer or a product is listed in the catalogue."""
 
-    DRAFT = "draft", _("Draft")  # seen by its owner only
-    PUBLISHED = "published", _("Published")  # listed and searchable
-    ARCHIVED = "archived", _("Archived")  # no longer offered; kept for history
+    DRAFT = "draft", pgettext_lazy("listing status", "Draft")  # seen by its owner only
+    PUBLISHED = "published", pgettext_lazy("listing status", "Published")  # listed and searchable
+    ARCHIVED = (
+        "archived",
+        pgettext_lazy("listing status", "Archived"),
+    )  # no longer offered; kept for history
 
 
 class PriceModel(models.TextChoices):

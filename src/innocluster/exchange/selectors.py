@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.utils.translation import pgettext_lazy
 
 from innocluster.accounts.models import ApiToken
 from innocluster.registry.choices import ADMITTED_STATUSES
@@ -227,28 +226,9 @@ def is_api_token(actor) -> bool:
     return isinstance(actor, ApiToken)
 
 
-# Status names as the pages show them, with their own translation context: the same English
-# words ("Open", "Declined", "Withdrawn") mean other things elsewhere in the portal.
-CHALLENGE_STATUS_LABELS = {
-    ChallengeStatus.DRAFT: pgettext_lazy("challenge status", "Draft"),
-    ChallengeStatus.OPEN: pgettext_lazy("challenge status", "Open"),
-    ChallengeStatus.EVALUATING: pgettext_lazy("challenge status", "Evaluating"),
-    ChallengeStatus.PILOTING: pgettext_lazy("challenge status", "Piloting"),
-    ChallengeStatus.CLOSED: pgettext_lazy("challenge status", "Closed"),
-}
-SOLUTION_STATUS_LABELS = {
-    SolutionStatus.RECEIVED: pgettext_lazy("solution status", "Received"),
-    SolutionStatus.SHORTLISTED: pgettext_lazy("solution status", "Shortlisted"),
-    SolutionStatus.PILOT_PROPOSED: pgettext_lazy("solution status", "Pilot proposed"),
-    SolutionStatus.ACCEPTED: pgettext_lazy("solution status", "Accepted"),
-    SolutionStatus.DECLINED: pgettext_lazy("solution status", "Declined"),
-    SolutionStatus.WITHDRAWN: pgettext_lazy("solution status", "Withdrawn"),
-}
-
-
 def challenge_status_label(status: str) -> str:
-    return str(CHALLENGE_STATUS_LABELS.get(status, status))
+    return str(ChallengeStatus(status).label) if status in ChallengeStatus.values else status
 
 
 def solution_status_label(status: str) -> str:
-    return str(SOLUTION_STATUS_LABELS.get(status, status))
+    return str(SolutionStatus(status).label) if status in SolutionStatus.values else status
