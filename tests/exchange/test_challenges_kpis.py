@@ -37,3 +37,20 @@ def test_outcomes_count_what_the_exchange_led_to(django_assert_max_num_queries):
     energy = exchange_outcomes(area="energy")
     assert energy.challenges_published == 2 and energy.solutions_received == 4
     assert exchange_outcomes(area="medicine").solutions_received == 0
+
+
+def test_the_fund_sees_the_exchange_outcomes_on_the_dashboard_and_in_the_api(client):
+    from tests.accounts.factories import FundOperatorFactory
+
+    adopted = ChallengeFactory(status="closed", outcome="adopted", priority_areas=["energy"])
+    SolutionFactory(challenge=adopted, status="accepted")
+    ChallengeFactory(priority_areas=["medicine"])
+    client.force_login(FundOperatorFactory())
+    page = client.get("/manage/kpis/").content.decode()
+    assert "Challenges closed with a solution adopted" in page
+    exchange = client.get("/api/v1/kpis").json()["exchange"]
+    assert exchange["challenges_published"] == 2
+    assert exchange["solutions_accepted"] == 1
+    in_medicine = client.get("/api/v1/kpis", {"area": "medicine"}).json()["exchange"]
+    assert in_medicine["challenges_published"] == 1
+    assert in_medicine["solutions_accepted"] == 0

@@ -70,4 +70,5 @@ def get_kpis(request, filters: Query[KpiQuery]):
         "group": filters.group,
         "generated_at": timezone.now(),
         "rows": [row.as_dict() for row in rows],
+        "exchange": kpis.exchange_outcomes(area=filters.area).as_dict(),
     }

@@ -46,10 +46,27 @@ class KpisOut(Schema):
     targets: ResultsOut = Field(description="Sums of the targets the projects committed to")
 
 
+class ExchangeOutcomesOut(Schema):
+    challenges_published: int
+    challenges_open: int
+    challenges_closed: int
+    challenges_closed_adopted: int
+    solutions_received: int
+    pilots_proposed: int
+    solutions_accepted: int
+    adoption_rate: Decimal | None = Field(
+        description="Closed challenges with a solution adopted, as a share of closed ones"
+    )
+
+
 class KpiReportOut(Schema):
     group: Literal["overall", "call", "area", "project"]
     generated_at: datetime
     rows: list[KpisOut]
+    exchange: ExchangeOutcomesOut = Field(
+        description="What the open innovation exchange's challenges led to (in the area asked "
+        "for, or overall; calls do not apply to it)"
+    )
 
 
 class KpiQuery(Schema):

@@ -43,6 +43,7 @@ def dashboard(request):
             "by_call": by_call,
             "by_area": by_area,
             "by_project": by_project,
+            "exchange": kpis.exchange_outcomes(area=area),
             "project_rows": PROJECT_ROWS,
             "errors": errors,
             "chosen_call": call or "",
