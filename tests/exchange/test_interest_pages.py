@@ -90,3 +90,21 @@ def services_interest(actor, item):
     from innocluster.exchange import catalogue_services
 
     return catalogue_services.express_interest(actor=actor, kind="technology", target_id=item.pk)
+
+
+def test_a_member_expresses_interest_from_the_challenge_page_and_the_owner_sees_it(client):
+    from tests.exchange.factories import ChallengeFactory
+
+    challenge = ChallengeFactory()
+    visitor = person_of(CompanyFactory(name_ru="ООО «Интерес»"))
+    client.force_login(visitor)
+    page = client.get(reverse("exchange:challenge", args=[challenge.pk])).content.decode()
+    assert "Express interest" in page
+    sent = client.post(
+        reverse("exchange:interest_new"),
+        {"kind": "challenge", "id": str(challenge.pk), "message": "Готовы к пилоту"},
+    )
+    assert sent.status_code == 302
+    client.force_login(person_of(challenge.owner))
+    owner_page = client.get(reverse("exchange:challenge", args=[challenge.pk])).content.decode()
+    assert "ООО «Интерес»" in owner_page and "Готовы к пилоту" in owner_page

@@ -321,6 +321,13 @@ def _detail_context(request, challenge) -> dict:
     context["own_solutions"] = _labelled(
         challenge.solutions.filter(responder_id__in=viewer.org_ids) if viewer.org_ids else []
     )
+    # Interest without a solution yet (a partner, an investor, a future pilot site).
+    from .catalogue_services import CHALLENGE_OPEN_STATES
+    from .catalogue_views import interest_context
+
+    context["interest"] = interest_context(
+        request, "challenge", challenge, open_to_interest=challenge.status in CHALLENGE_OPEN_STATES
+    )
     return context
 
 
