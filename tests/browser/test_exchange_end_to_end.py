@@ -48,6 +48,7 @@ NDA_TEXT = "Стороны обязуются не раскрывать свед
 SOLUTION = "Беспилотник с LiDAR считает товар на стеллажах ночью, без GPS."
 MESSAGE = "Can you show the drone on our warehouse next week?"
 TECHNOLOGY = "Мембранный фильтр для очистки сточных вод"
+PDF = b"%PDF-1.4 a small drone brochure"
 IDEA = "Беспилотники для инвентаризации складов и очистка сточных вод"
 
 
@@ -247,7 +248,7 @@ def find_and_answer(page, challenge) -> object:
     page.fill("#id_price_indication", "from 2 million RUB per warehouse")
     page.set_input_files(
         "#id_files",
-        files=[{"name": "drone.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 drone"}],
+        files=[{"name": "drone.pdf", "mimeType": "application/pdf", "buffer": PDF}],
     )
     axe_check(page, "solution form")
     click_and_wait(page, "main form .actions button[type=submit]")
@@ -272,6 +273,10 @@ def shortlist_and_write(page, market: Market, challenge, solution) -> None:
     axe_check(page, "pipeline")
     click_and_wait(page, f"li[data-solution='{solution.pk}'] a")
     assert SOLUTION in main_text(page)
+    # The file the startup attached opens for the owner.
+    link = page.locator("section[aria-labelledby=files-heading] a", has_text="drone.pdf")
+    download = page.request.get(link.get_attribute("href"))
+    assert download.status == 200 and download.body() == PDF, download.status
     click_and_wait(page, "form.move-shortlist button[type=submit]")
     no_errors(page, "shortlisted")
     assert "The solution is now “Shortlisted”." in success_message(page)
@@ -368,6 +373,7 @@ def test_a_challenge_is_posted_matched_found_and_answered_and_a_technology_finds
         page_before = founder.goto("/exchange/challenges/")  # the list, as a visitor finds it
         assert page_before.status == 200
         assert founder.locator(f"main a[href='/exchange/challenges/{challenge.pk}/']").count()
+        assert SECRET not in founder.content()
         axe_check(founder, "challenge list")
         solution = find_and_answer(founder, challenge)  # 2
         shortlist_and_write(owner, market, challenge, solution)
