@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -296,7 +296,7 @@ def _owner_facts(owner_ids) -> dict:
 
 
 ORG_FIELDS = (
-    "id",
+    "pk",
     "name_ru",
     "name_en",
     "description_ru",
@@ -308,6 +308,10 @@ ORG_FIELDS = (
     "updated_at",
     "member_since",
 )
+
+
+# An organisation as a full rebuild reads it: the fields a document needs, no model instance.
+OrgRow = namedtuple("OrgRow", ORG_FIELDS)
 
 
 def _organisation_documents(orgs: list, okved_names) -> list[tuple[object, dict]]:
@@ -332,15 +336,18 @@ def _item_documents(kind: str, items: list) -> list[tuple[object, dict]]:
     return [(i.pk, build(i, owners.get(i.owner_id, OwnerFacts()))) for i in items]
 
 
-def _chunks(queryset, batch: int) -> Iterator[list]:
+def _chunks(queryset, batch: int, fields=None) -> Iterator[list]:
     """The queryset's rows in primary-key order, ``batch`` at a time (keyset pagination: no
-    OFFSET, so the last chunk costs what the first does)."""
+    OFFSET, so the last chunk costs what the first does); with ``fields``, as OrgRow tuples."""
     last = None
     while True:
         page = queryset.order_by("pk")
         if last is not None:
             page = page.filter(pk__gt=last)
-        rows = list(page[:batch])
+        if fields:
+            rows = [OrgRow._make(row) for row in page.values_list(*fields)[:batch]]
+        else:
+            rows = list(page[:batch])
         if not rows:
             return
         yield rows
@@ -350,25 +357,21 @@ def _chunks(queryset, batch: int) -> Iterator[list]:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _same(row: MatchDocument, values: dict) -> bool:
-    return all(getattr(row, name) == values[name] for name in DOCUMENT_FIELDS)
-
-
 def _write(kind: str, documents: list[tuple[object, dict]]) -> int:
     """Insert or update the documents of ``kind`` that differ from their stored rows; returns
     how many were written."""
     if not documents:
         return 0
     stored = {
-        row.object_id: row
+        row[0]: row[1:]
         for row in MatchDocument.objects.filter(
             kind=kind, object_id__in=[pk for pk, _ in documents]
-        ).only("object_id", *DOCUMENT_FIELDS)
+        ).values_list("object_id", *DOCUMENT_FIELDS)
     }
     changed = [
         MatchDocument(kind=kind, object_id=pk, **values)
         for pk, values in documents
-        if pk not in stored or not _same(stored[pk], values)
+        if stored.get(pk) != tuple(values[name] for name in DOCUMENT_FIELDS)
     ]
     if changed:
         MatchDocument.objects.bulk_create(
@@ -486,9 +489,8 @@ def reindex_all(batch: int = DEFAULT_BATCH) -> ReindexResult:
         kind = str(kind)
         live = written = 0
         queryset = model.objects.filter(**_source_filter(kind))
-        if kind == DocumentKind.ORGANISATION:
-            queryset = queryset.only(*ORG_FIELDS)
-        for chunk in _chunks(queryset, batch):
+        fields = ORG_FIELDS if kind == DocumentKind.ORGANISATION else None
+        for chunk in _chunks(queryset, batch, fields):
             if kind == DocumentKind.ORGANISATION:
                 documents = _organisation_documents(chunk, okved_names)
             else:

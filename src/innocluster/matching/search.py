@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import OperationalError, connection
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -68,6 +68,17 @@ _SQLITE_SETUP = [
         INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, new.terms); END""",
     f"""CREATE TRIGGER matching_doc_fts_delete AFTER DELETE ON {TABLE} BEGIN
         DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END""",
+]
+# The facets' columns, indexed so that counting them reads the index, not the documents' rows
+# (whose long texts come first and would be read too): after the recency order for a query
+# without words (whose page is then read off the index in order), and after the id for the
+# documents the full-text index found.
+_FACET_COLUMNS = "removed, audience, kind, areas, trl, status, language, org_kind"
+_BY_ID = "matching_doc_facets_by_id"
+_FACET_INDEXES = [
+    f"CREATE INDEX IF NOT EXISTS matching_doc_browse ON {TABLE}"
+    f" (removed, changed_at, id, {_FACET_COLUMNS.removeprefix('removed, ')})",
+    f"CREATE INDEX IF NOT EXISTS {_BY_ID} ON {TABLE} (id, {_FACET_COLUMNS}, changed_at)",
 ]
 _POSTGRES_SETUP = [
     f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector"
@@ -97,7 +108,7 @@ def ensure_search_index(using_connection=None) -> None:
             kept = cursor.fetchone()[0] == len(_SQLITE_TRIGGERS)
             for trigger in _SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-            for statement in _SQLITE_SETUP:
+            for statement in _SQLITE_SETUP + _FACET_INDEXES:
                 cursor.execute(statement)
             cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
             indexed = cursor.fetchone()[0]
@@ -117,6 +128,7 @@ def ensure_search_index(using_connection=None) -> None:
             if cursor.fetchone() is None:  # ALTER TABLE only when needed: it takes a strong lock
                 for statement in _POSTGRES_SETUP:
                     cursor.execute(statement)
+            cursor.execute(_FACET_INDEXES[0])
 
 
 # --- who sees what -------------------------------------------------------------------------------
@@ -287,12 +299,10 @@ def query_terms(stems: list[str]) -> list[Term]:
     return list(terms)
 
 
-_COLUMNS = ", ".join(f"d.{f.column}" for f in MatchDocument._meta.concrete_fields)
-
-
 class _Matches:
     """The matching documents in rank order, with their exact count: what Django's Paginator
-    needs (``count()`` and slicing); a slice is one query."""
+    needs (``count()`` and slicing); a slice is two queries (the ids in order from the indexes,
+    then those rows)."""
 
     def __init__(self, terms: list[Term], audiences, filters: SearchFilters, count: int):
         self.terms, self.audiences, self.filters, self._count = terms, audiences, filters, count
@@ -310,26 +320,49 @@ class _Matches:
         limit = (item.stop if item.stop is not None else self._count) - offset
         if limit <= 0 or offset >= self._count:
             return []
-        source, where, params = _base(self.terms, self.audiences)
-        clauses, filter_params = self.filters.sql()
-        where = " AND ".join([where, *clauses])
-        params = [*params, *filter_params]
-        order, order_params = _order(self.terms)
-        sql = f"SELECT {_COLUMNS} FROM {source} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
-        # The ORDER BY's parameters come after the WHERE's in the statement.
-        return list(MatchDocument.objects.raw(sql, [*params, *order_params, limit, offset]))
+
+        def build(covering: bool):
+            source, where, params = _base(self.terms, self.audiences, covering)
+            clauses, filter_params = self.filters.sql()
+            where = " AND ".join([where, *clauses])
+            order, order_params = _order(self.terms)
+            sql = f"SELECT d.id FROM {source} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+            # The ORDER BY's parameters come after the WHERE's in the statement.
+            return sql, [*params, *filter_params, *order_params, limit, offset]
+
+        ids = [row[0] for row in _fetch(build)]
+        found = MatchDocument.objects.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
 
 
-def _base(terms: list[Term], audiences) -> tuple[str, str, list]:
+def _fetch(build) -> list[tuple]:
+    """Run the statement ``build(covering)`` makes: on SQLite first as reading the documents'
+    facet columns from their covering index, and should that index be missing (a migration
+    remade the table and ``ensure_search_index`` has not run yet), from the table."""
+    covering = connection.vendor == "sqlite"
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(*build(covering))
+        except OperationalError:
+            if not covering:
+                raise
+            cursor.execute(*build(False))
+        return cursor.fetchall()
+
+
+def _base(terms: list[Term], audiences, covering: bool = False) -> tuple[str, str, list]:
     """FROM and WHERE (with parameters) of the documents the words match that the audiences
-    may find."""
+    may find; ``covering`` (SQLite) reads the documents through their facets' index."""
     audiences = sorted(audiences)
     where = [f"d.removed = %s AND d.audience IN ({', '.join(['%s'] * len(audiences))})"]
     params: list = [False, *audiences]
     if not terms:
         return f"{TABLE} d", where[0], params
     if connection.vendor == "sqlite":
-        source = f"{FTS_TABLE} JOIN {TABLE} d ON d.id = {FTS_TABLE}.rowid"
+        # CROSS JOIN: SQLite keeps this order, the full-text match drives (never a scan of the
+        # documents probing the full-text index row by row).
+        hint = f" INDEXED BY {_BY_ID}" if covering else ""
+        source = f"{FTS_TABLE} CROSS JOIN {TABLE} d{hint} ON d.id = {FTS_TABLE}.rowid"
         where.insert(0, f"{FTS_TABLE} MATCH %s")
         params.insert(0, " OR ".join(t.fts5() for t in terms))
     else:
@@ -362,14 +395,15 @@ def _order(terms: list[Term]) -> tuple[str, list]:
 
 
 def _facet_groups(terms: list[Term], audiences) -> list[tuple[tuple, int]]:
-    source, where, params = _base(terms, audiences)
-    sql = (
-        f"SELECT d.kind, d.areas, d.trl, d.status, d.language, d.org_kind, count(*)"
-        f" FROM {source} WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(tuple(row[:6]), row[6]) for row in cursor.fetchall()]
+    def build(covering: bool):
+        source, where, params = _base(terms, audiences, covering)
+        sql = (
+            f"SELECT d.kind, d.areas, d.trl, d.status, d.language, d.org_kind, count(*)"
+            f" FROM {source} WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"
+        )
+        return sql, params
+
+    return [(tuple(row[:6]), row[6]) for row in _fetch(build)]
 
 
 # --- results -------------------------------------------------------------------------------------
