@@ -233,3 +233,25 @@ def test_query_terms_are_stems_whole_or_as_prefixes():
         ("цифров", True),
     ]
     assert Term("склад", True).fts5() == '"склад" *' and Term("iot", False).lexeme() == "'iot'"
+
+
+def test_the_full_text_index_is_remade_after_migrate_and_search_survives_a_lost_index():
+    from django.db import connection
+
+    from innocluster.matching.search import ensure_search_index
+
+    product = indexed(ProductFactory())
+    ensure_search_index()
+    ensure_search_index()  # twice: nothing breaks, nothing doubles
+    assert found(search(None, "lidar")) == [product.pk]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        # As after a migration that remade the table: no triggers, no covering index.
+        cursor.execute("DROP TRIGGER matching_doc_fts_insert")
+        cursor.execute("DROP INDEX matching_doc_facets_by_id")
+    other = indexed(ProductFactory(title="Тепловизор", summary="Тепловизор.", description=""))
+    assert found(search(None, "тепловизор")) == []  # not in the full-text index yet
+    assert found(search(None, "lidar")) == [product.pk]  # the lost index: read from the table
+    ensure_search_index()
+    assert found(search(None, "тепловизор")) == [other.pk]
