@@ -469,6 +469,20 @@ def test_a_failed_background_merge_leaves_the_index_as_it_was(catalogue, monkeyp
     assert len(index) == 4
 
 
+def test_equal_scores_come_in_the_same_order_whatever_the_history(monkeypatch):
+    monkeypatch.setattr(engine, "BACKGROUND_MERGE", False)
+    rows = [item(f"Насос {n}", "насос") for n in range(12)]
+    built_at_once = MatchIndex.build(rows)
+    step_by_step = MatchIndex.build(rows[6:])
+    step_by_step.apply(rows[3:6][::-1])
+    step_by_step.merge()
+    step_by_step.apply(rows[:3])
+    step_by_step.merge()
+
+    assert step_by_step.search(ask("насос")) == built_at_once.search(ask("насос"))
+    assert len({m.score for m in built_at_once.search(ask("насос"))}) == 1
+
+
 def test_the_later_of_two_rows_for_one_item_wins_in_a_build(catalogue):
     first = catalogue[0]
     second = replace(first, title="Второй", terms=" ".join(analyse("насос")))

@@ -458,8 +458,11 @@ class MatchIndex:
             keep = np.flatnonzero(final >= threshold)
         else:
             keep = np.arange(len(final))
-        # Best first; ties by text, then by position (stable across calls).
-        order = keep[np.lexsort((where[keep], which[keep], -text_share[keep], -final[keep]))]
+        # Best first; ties by text, then by the item's key: the same order whatever the history
+        # of edits and merges that put the items where they are.
+        keys = np.concatenate([pool.segment.keys[pool.positions] for pool in pools])
+        tie = keys[keep]
+        order = keep[np.lexsort((tie, -text_share[keep], -final[keep]))]
         order = order[:limit]
         shared = self._shared_terms(pools, which[order], where[order], plan, text)
         matches = []
