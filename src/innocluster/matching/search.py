@@ -5,8 +5,11 @@
 One interface, ``search(user, q, ...)``, over ``MatchDocument``: SQLite FTS5 by default, and
 PostgreSQL full-text search on PostgreSQL. Both index the document's ``terms`` (the stems
 ``matching.text.analyse`` made), and queries go through ``analyse_query`` too, so both engines
-see the same tokens: "беспилотники" finds "беспилотных" alike, and a Latin term shared by a
-Russian and an English text ("LiDAR") finds both.
+see the same tokens, and a Latin term shared by a Russian and an English text ("LiDAR") finds
+both. Snowball alone leaves a noun and its adjective apart ("беспилотник" / "беспилотн"), so each
+query stem of four letters or more is matched as a prefix, a Russian one after losing a
+derivational ending (``query_terms``): "беспилотники" finds "беспилотных" and back, "склад"
+finds "складской"; the index itself holds plain stems.
 
 - SQLite: an FTS5 table ``matching_document_fts(terms)`` whose rowid is the document's id, kept
   in step by triggers on ``matching_matchdocument``.
@@ -17,7 +20,8 @@ Both are (re)made after every ``migrate`` by ``ensure_search_index``, as registr
 because Django's SQLite schema changes rebuild tables and drop their triggers.
 
 No user text is ever syntax: each stem (letters and digits only) is quoted as a string for FTS5
-and as a lexeme for ``to_tsquery``, and the query is a parameter.
+and as a lexeme for ``to_tsquery`` (with ``*`` / ``:*`` for a prefix), and the query is a
+parameter.
 
 Ranking: a document matches when it holds any of the query's words. Documents holding all of
 them come first, then by relevance (FTS5's bm25, PostgreSQL's ts_rank), then the most recently
@@ -30,7 +34,9 @@ public text (indexing leaves NDA-protected fields out), so nothing found can lea
 
 Facets (kind, priority area, TRL, status, language, owner kind) are counted from one grouped
 query over everything the words match; each facet's counts apply every other facet's filter
-but not its own, so choosing one kind still shows how many of each other kind there are.
+but not its own, so choosing one kind still shows how many of each other kind there are. The
+same groups give the total, so a page of results costs four queries: the groups, the page's
+ids, those rows, their owners' names.
 """
 
 from __future__ import annotations
