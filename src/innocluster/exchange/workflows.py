@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .choices import ChallengeStatus as C
 from .choices import SolutionStatus as S
@@ -149,7 +149,7 @@ SOLUTION_TRANSITIONS: list[Transition] = [
             source,
             S.DECLINED,
             "decline",
-            gettext_lazy("Decline"),
+            pgettext_lazy("solution action", "Decline"),
             _owner_of_solution,
             needs=("feedback",),
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from innocluster.core.errors import NotPermitted, ValidationFailed
 from innocluster.documents.permissions import acts_for
@@ -33,14 +33,14 @@ from .reasons import against_reason, area_names, supporting_reason, trl_verdict
 DEFAULT_LIMIT = 20
 # Headings of the lists the use cases return, by their keys.
 GROUP_HEADINGS = {
-    "licensees": _lazy("Companies that could license it"),
-    "challenges": _lazy("Open challenges it could answer"),
-    "customers": _lazy("Corporations and city bodies that could buy it"),
-    "technologies": _lazy("Technologies it could license"),
-    "partners": _lazy("Partners for a project"),
-    "customer": _lazy("Customer: a corporation or city body"),
-    "company": _lazy("Company: an SME or startup"),
-    "science": _lazy("Science: a university or research institute"),
+    "licensees": gettext_lazy("Companies that could license it"),
+    "challenges": gettext_lazy("Open challenges it could answer"),
+    "customers": gettext_lazy("Corporations and city bodies that could buy it"),
+    "technologies": gettext_lazy("Technologies it could license"),
+    "partners": gettext_lazy("Partners for a project"),
+    "customer": gettext_lazy("Customer: a corporation or city body"),
+    "company": gettext_lazy("Company: an SME or startup"),
+    "science": gettext_lazy("Science: a university or research institute"),
 }
 MAX_LIMIT = 100
 # What could answer a challenge.
