@@ -48,7 +48,7 @@ def test_the_index_is_built_from_the_documents_and_follows_their_changes():
 
     assert found("насос") == ["Насос высокого давления"]
 
-    valve = document("Клапан", "запорный клапан для насосов")
+    valve = document("Клапан", "запорный клапан для насосов и магистральных трубопроводов")
     assert found("насос") == ["Насос высокого давления", "Клапан"]
 
     pump.terms = " ".join(analyse("Буровая установка"))
