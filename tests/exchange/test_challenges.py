@@ -4,7 +4,7 @@ named, the moves of a challenge's life and who may make them."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from innocluster.core.errors import Conflict, NotPermitted, ValidationFailed
 from innocluster.core.models import AuditEvent
@@ -132,6 +132,7 @@ def test_acting_for_several_organisations_the_owner_is_required(editor, owner):
     assert challenge.owner == other
 
 
+@translation.override("en")  # the refusal is read in English
 def test_a_stale_edit_is_refused(editor, owner):
     challenge = ChallengeFactory(owner=owner)
     loaded = challenge.version

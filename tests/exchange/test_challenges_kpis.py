@@ -40,6 +40,7 @@ def test_outcomes_count_what_the_exchange_led_to(django_assert_max_num_queries):
 
 
 def test_the_fund_sees_the_exchange_outcomes_on_the_dashboard_and_in_the_api(client):
+    client.cookies["ic_lang"] = "en"  # the texts below are the English ones
     from tests.accounts.factories import FundOperatorFactory
 
     adopted = ChallengeFactory(status="closed", outcome="adopted", priority_areas=["energy"])

@@ -98,8 +98,10 @@ def test_a_member_expresses_interest_from_the_challenge_page_and_the_owner_sees_
     challenge = ChallengeFactory()
     visitor = person_of(CompanyFactory(name_ru="ООО «Интерес»"))
     client.force_login(visitor)
+    client.cookies["ic_lang"] = "en"  # the button's text is read in English
     page = client.get(reverse("exchange:challenge", args=[challenge.pk])).content.decode()
     assert "Express interest" in page
+    del client.cookies["ic_lang"]  # the names below are the Russian ones
     sent = client.post(
         reverse("exchange:interest_new"),
         {"kind": "challenge", "id": str(challenge.pk), "message": "Готовы к пилоту"},

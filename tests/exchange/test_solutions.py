@@ -4,7 +4,7 @@ their limits, withdrawing, the owner's pipeline, messages and who is told."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from innocluster.core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from innocluster.core.models import AuditEvent, Notification
@@ -217,6 +217,7 @@ def test_the_pipeline_has_no_shortcuts(challenge, answerer):
     assert error.value.code == "invalid_transition"
 
 
+@translation.override("en")  # the refusal is read in English
 def test_declining_needs_feedback(challenge, answerer):
     owner_person = person_of(challenge.owner)
     solution = submit(challenge, answerer)

@@ -5,6 +5,7 @@ names what is missing."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from innocluster.core.errors import Conflict, NotPermitted, ValidationFailed
 from innocluster.core.models import AuditEvent
@@ -59,6 +60,7 @@ def test_a_research_institute_may_offer_too():
     assert offer.owner == institute
 
 
+@translation.override("en")  # the refusal is read in English
 def test_a_company_may_not_offer_a_technology_and_is_told_why():
     company = CompanyFactory()
     with pytest.raises(NotPermitted) as failure:
@@ -76,6 +78,7 @@ def test_a_viewer_or_stranger_may_not_offer():
     assert not TechnologyOffer.objects.exists()
 
 
+@translation.override("en")  # the refusal is read in English
 def test_an_applicant_university_not_yet_admitted_may_not_offer():
     university = OrganisationFactory(kind="university", status="applicant")
     with pytest.raises(NotPermitted) as failure:

@@ -100,6 +100,7 @@ def test_bad_input_is_refused_with_422_naming_the_field(client, body, expected):
 
 
 def test_a_company_is_refused_with_the_reason(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the reason is read in English
     client.force_login(person_of(CompanyFactory()))
     response = post(client, BODY)
     assert response.status_code == 403

@@ -96,6 +96,7 @@ def test_others_cannot_open_the_edit_page(client):
 
 
 def test_a_company_is_told_it_cannot_offer_technologies(client):
+    client.cookies["ic_lang"] = "en"  # the texts below are the English ones
     client.force_login(person_of(CompanyFactory()))
     response = client.get(reverse("exchange:technology_new"))
     assert response.status_code == 403
@@ -146,6 +147,7 @@ def test_a_university_creates_publishes_and_edits_an_offer(client):
 
 
 def test_a_bad_patent_number_is_shown_next_to_its_field_and_nothing_is_saved(client):
+    client.cookies["ic_lang"] = "en"  # the texts below are the English ones
     university = UniversityFactory()
     client.force_login(person_of(university))
     response = client.post(

@@ -4,6 +4,7 @@ refused naming the rule."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from innocluster.exchange.catalogue_patents import check_patent_numbers, normalise_patent_number
 
@@ -39,6 +40,7 @@ def test_accepted_numbers_are_normalised(typed, kept):
         ("патент", "7 digits beginning with 2"),
     ],
 )
+@translation.override("en")  # the refusal is read in English
 def test_refused_numbers_say_the_rule(typed, rule):
     kept, problem = normalise_patent_number(typed)
     assert kept == "" and rule in problem

@@ -328,6 +328,7 @@ def test_the_consortium_api_names_bad_input(client, payload, field):
 
 
 def test_the_consortium_page_names_an_empty_idea(client):
+    client.cookies["ic_lang"] = "en"  # the texts below are the English ones
     client.force_login(UserFactory())
     response = client.get(reverse("matching:consortium"), {"idea": "  ?! "})
     assert response.status_code == 200
