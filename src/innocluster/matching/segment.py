@@ -333,7 +333,9 @@ def build_segment(
         tf_raw = np.zeros(0, dtype=np.uint16)
     else:
         tf_raw = np.frombuffer(columns.tf, dtype=np.uint16)
-    positions = np.repeat(np.arange(n, dtype=np.int32), n_terms_per_doc)
+    doc_starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(n_terms_per_doc, out=doc_starts[1:])
+    positions = spread(np.arange(n, dtype=np.int32), doc_starts)
     # Stable: within a term the positions stay in increasing order, which lookups rely on.
     order = np.argsort(term_ids, kind="stable")
     post = positions[order]
@@ -420,13 +422,30 @@ def _weights(indptr, post, tf, doc_len, df, n_docs, total_len) -> np.ndarray:
     norm = (K1 * (1.0 - B + B * doc_len.astype(np.float32) / np.float32(avg_len))).astype(
         np.float32
     )
-    per_term = np.diff(indptr)
-    weight = np.repeat(idf[: len(per_term)], per_term)
+    weight = spread(idf, indptr)
     tf_float = tf.astype(np.float32)
     weight *= tf_float
     tf_float += norm[post]
     weight /= tf_float
     return weight
+
+
+def spread(values: np.ndarray, indptr: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
+    """``values[t]`` repeated ``indptr[t + 1] - indptr[t]`` times, for every t: np.repeat, in
+    pieces of about ``chunk`` outputs. One np.repeat over 40 million postings holds the GIL for
+    ~0.4 s, which would stall every search while a background merge runs."""
+    total = int(indptr[-1]) if len(indptr) else 0
+    out = np.empty(total, dtype=values.dtype)
+    count = len(indptr) - 1
+    start = 0
+    while start < count:
+        stop = int(np.searchsorted(indptr, indptr[start] + chunk, side="right")) - 1
+        stop = min(max(stop, start + 1), count)
+        out[indptr[start] : indptr[stop]] = np.repeat(
+            values[start:stop], np.diff(indptr[start : stop + 1])
+        )
+        start = stop
+    return out
 
 
 def merge_segments(base: Segment, delta: Segment | None, n_vocab: int) -> Segment:
@@ -448,8 +467,7 @@ def merge_segments(base: Segment, delta: Segment | None, n_vocab: int) -> Segmen
     # Each part's postings of live items, still sorted by (term, position).
     term_of, post_of, tf_of, count_of = [], [], [], []
     for part, alive, renumber in zip(parts, keep, new_position, strict=True):
-        per_term = np.diff(part.indptr)
-        terms = np.repeat(np.arange(part.n_terms, dtype=np.int32), per_term)
+        terms = spread(np.arange(part.n_terms, dtype=np.int32), part.indptr)
         live = alive[part.post]
         terms = terms[live]
         term_of.append(terms)
@@ -492,7 +510,7 @@ def merge_segments(base: Segment, delta: Segment | None, n_vocab: int) -> Segmen
     blobs, lengths = [], []
     for part, alive in zip(parts, keep, strict=True):
         part_lengths = np.diff(part.title_off)
-        blobs.append(part.title_blob[np.repeat(alive, part_lengths)])
+        blobs.append(part.title_blob[spread(alive, part.title_off)])
         lengths.append(part_lengths[alive])
     title_off = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.concatenate(lengths), out=title_off[1:])
