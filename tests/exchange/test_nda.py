@@ -156,3 +156,25 @@ def test_fund_staff_see_members_only_challenges_but_not_nda_text(challenge):
     client = client_for("fund_staff", challenge)
     body = client.get(f"/exchange/challenges/{challenge.pk}/").content.decode()
     assert challenge.summary in body and MARKER not in body
+
+
+@pytest.mark.parametrize("status", ["suspended", "withdrawn"])
+def test_an_organisation_no_longer_admitted_no_longer_reads_under_its_nda(status, challenge):
+    from innocluster.accounts.services import issue_api_token
+
+    organisation = MemberOrganisationFactory()
+    person = person_of(organisation, "editor")
+    services.accept_nda(challenge, person, accept=True)
+    _, raw = issue_api_token(person_of(organisation, "owner"), organisation, "BI", ["read"])
+    client = Client()
+    client.force_login(person)
+    assert MARKER in client.get(f"/exchange/challenges/{challenge.pk}/").content.decode()
+    organisation.status = status
+    organisation.save()
+    assert MARKER not in client.get(f"/exchange/challenges/{challenge.pk}/").content.decode()
+    data = (
+        Client()
+        .get(f"/api/v1/challenges/{challenge.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        .json()
+    )
+    assert data["details_protected"] is True and data["details"] is None

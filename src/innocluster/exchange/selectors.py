@@ -7,7 +7,8 @@ organisations and the Fund's staff when it is for members. Everyone else gets 40
 Who reads its protected fields (``models.PROTECTED_FIELDS``: details, expected result,
 requirements) is decided by ONE function, :func:`protected_text_visible_to`: every page, the
 API, the exports and the notices ask it. Under NDA that is the owner's people and the people of
-organisations that accepted the NDA; the Fund's staff are no party to the NDA and do not read it.
+organisations that accepted the NDA and are still admitted (a suspended or withdrawn
+organisation reads no more); the Fund's staff are no party to the NDA and do not read it.
 """
 
 from __future__ import annotations
@@ -54,13 +55,15 @@ class Viewer:
         return self.staff or self.admitted
 
     def accepted(self) -> set:
-        """Ids of the challenges whose NDA one of the viewer's organisations accepted."""
+        """Ids of the challenges whose NDA one of the viewer's organisations accepted while
+        admitted: an organisation suspended or withdrawn since no longer reads under it."""
         if self._accepted is None:
             self._accepted = (
                 set(
-                    NdaAcceptance.objects.filter(organisation_id__in=self.org_ids).values_list(
-                        "challenge_id", flat=True
-                    )
+                    NdaAcceptance.objects.filter(
+                        organisation_id__in=self.org_ids,
+                        organisation__status__in=ADMITTED_STATUSES,
+                    ).values_list("challenge_id", flat=True)
                 )
                 if self.org_ids
                 else set()
