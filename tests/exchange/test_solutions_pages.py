@@ -139,3 +139,37 @@ def test_withdraw_and_messages(challenge):
     assert responder.post(f"{base}withdraw/").status_code == 302
     solution.refresh_from_db()
     assert solution.status == "withdrawn"
+
+
+@pytest.mark.parametrize("side", ["owner", "responder"])
+def test_read_only_viewers_read_messages_but_cannot_send_them(side, challenge):
+    solution = SolutionFactory(challenge=challenge)
+    organisation = challenge.owner if side == "owner" else solution.responder
+    viewer = login(person_of(organisation, "viewer"))
+    viewer.cookies["ic_lang"] = "en"
+    base = f"/exchange/challenges/solutions/{solution.pk}/"
+    login(person_of(solution.responder, "editor")).post(f"{base}messages/", {"body": "Вопрос"})
+    page = text(viewer.get(base))
+    assert "Вопрос" in page
+    assert f'action="{base}messages/"' not in page
+    assert "may write messages; you may read them" in page
+    refused = viewer.post(f"{base}messages/", {"body": "from a read-only viewer"})
+    assert refused.status_code == 403
+    assert SolutionMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", ["suspended", "withdrawn"])
+def test_a_side_no_longer_admitted_cannot_send_messages(status, challenge):
+    solution = SolutionFactory(challenge=challenge)
+    editor = login(person_of(solution.responder, "editor"))
+    editor.cookies["ic_lang"] = "en"
+    solution.responder.status = status
+    solution.responder.save()
+    base = f"/exchange/challenges/solutions/{solution.pk}/"
+    page = text(editor.get(base))
+    assert f'action="{base}messages/"' not in page
+    assert "not admitted to the cluster now: it cannot send messages" in page
+    assert editor.post(f"{base}messages/", {"body": "Ещё вопрос"}).status_code == 403
+    assert SolutionMessage.objects.count() == 0
+    owner = login(person_of(challenge.owner, "editor"))
+    assert f'action="{base}messages/"' in text(owner.get(base))

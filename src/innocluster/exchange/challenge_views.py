@@ -34,6 +34,7 @@ from .models import PROTECTED_FIELDS
 from .permissions import (
     acting_organisations,
     may_manage_challenge,
+    may_post_message,
     may_withdraw_solution,
     organisation_ids,
 )
@@ -560,6 +561,7 @@ def _solution_context(request, solution) -> dict:
         "attachments": list(solution.attachments.all()),
         "messages_list": list(solution.messages.select_related("author_organisation")),
         "message_form": MessageForm(),
+        "message_refusal": may_post_message(request.user, solution)[1],
         "move_form": SolutionMoveForm(),
         "moves": workflows.available(workflows.SOLUTION_TRANSITIONS, request.user, solution),
         "may_withdraw": may_withdraw_solution(request.user, solution)[0],

@@ -85,3 +85,29 @@ def may_withdraw_solution(actor, solution) -> tuple[bool, str]:
     if solution.status not in OPEN_SOLUTION_STATES:
         return False, _("The solution was already decided on: it cannot be withdrawn.")
     return True, ""
+
+
+def messaging_side(actor, solution):
+    """The side ``actor`` writes for on this solution: the challenge's owner or the responder,
+    whichever they act for (owner, editor, signatory) and is admitted to the cluster; None when
+    neither."""
+    for organisation in (solution.challenge.owner, solution.responder):
+        if acts_for(actor, organisation) and organisation.status in ADMITTED_STATUSES:
+            return organisation
+    return None
+
+
+def may_post_message(actor, solution) -> tuple[bool, str]:
+    """The owners, editors and signatories of an admitted side write messages; everyone else
+    who sees the solution (viewers, the people of a suspended or withdrawn side) reads them."""
+    if messaging_side(actor, solution) is not None:
+        return True, ""
+    sides = (solution.challenge.owner, solution.responder)
+    if any(acts_for(actor, organisation) for organisation in sides):
+        return False, _(
+            "Your organisation is not admitted to the cluster now: it cannot send messages."
+        )
+    return False, _(
+        "Only the owners, editors and signatories of the challenge's owner or of the responder "
+        "may write messages; you may read them."
+    )

@@ -20,7 +20,7 @@ from innocluster.core.text import clean_text
 from .. import notices, workflows
 from ..choices import ChallengeStatus, SolutionStatus, Visibility
 from ..models import NdaAcceptance, Solution, SolutionAttachment, SolutionMessage
-from ..permissions import may_respond, may_withdraw_solution
+from ..permissions import may_post_message, may_respond, may_withdraw_solution, messaging_side
 from ..selectors import may_see_challenge, side_of
 from .acting import acting_organisation, audit, line, permit
 
@@ -289,11 +289,16 @@ def move_solution(solution: Solution, action: str, actor, *, feedback: str = "")
 
 
 def post_message(solution: Solution, actor, body) -> SolutionMessage:
-    """A message from one side (the owner's or the responder's people) to the other, who is
-    told of it (the notice never quotes it)."""
-    side = side_of(actor, solution)
-    if side is None or not getattr(actor, "is_authenticated", False):
+    """A message from one side to the other, who is told of it (the notice never quotes it).
+    Only the owners, editors and signatories of an admitted side write; the other people who
+    see the solution (viewers, a suspended or withdrawn side's people) only read.
+
+    Raises ``NotFound`` (not a side's person), ``NotPermitted`` (may only read),
+    ``ValidationFailed`` (``body``)."""
+    if side_of(actor, solution) is None or not getattr(actor, "is_authenticated", False):
         raise NotFound()
+    permit(may_post_message(actor, solution))
+    side = messaging_side(actor, solution)
     errors: list[FieldError] = []
     body = clean_text(errors, "body", body, max_length=5000, required=True)
     if errors:
