@@ -13,7 +13,13 @@ from innocluster.exchange.models import Challenge
 from tests.accounts.factories import UserFactory
 from tests.registry.factories import MemberOrganisationFactory, OrganisationFactory
 
-from .factories import ChallengeFactory, DraftChallengeFactory, future, person_of
+from .factories import (
+    ChallengeFactory,
+    DraftChallengeFactory,
+    NdaChallengeFactory,
+    future,
+    person_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +258,41 @@ def test_the_admin_lists_and_shows_challenges_and_solutions_to_superusers():
     operator = Client()
     operator.force_login(FundOperatorFactory())
     assert operator.get("/django-admin/exchange/challenge/").status_code == 302
+
+
+@translation.override("en")  # the refusal is read in English
+def test_the_nda_text_is_fixed_once_an_organisation_accepted_it(editor, owner):
+    challenge = NdaChallengeFactory(owner=owner)
+    nda = {**COMPLETE, "visibility": "nda", "deadline": future()}
+    services.update_challenge(
+        challenge,
+        editor,
+        {**nda, "nda_text": "Первая редакция."},
+        expected_version=challenge.version,
+    )  # nobody accepted yet: the owner may still reword it
+    accepted_text = challenge.nda_text
+    services.accept_nda(challenge, person_of(MemberOrganisationFactory(), "editor"), accept=True)
+    version = challenge.version
+    for data in (
+        {**nda, "nda_text": "Новая редакция NDA."},
+        {**nda, "visibility": "public", "nda_text": ""},
+        {**nda, "visibility": "public", "nda_text": "Новая редакция NDA."},
+    ):
+        with pytest.raises(ValidationFailed) as error:
+            services.update_challenge(challenge, editor, data, expected_version=version)
+        assert fields_of(error) == {"nda_text"}
+        assert "cannot change after organisations accepted it" in str(error.value.errors[0].message)
+        challenge.refresh_from_db()
+        assert challenge.nda_text == accepted_text and challenge.version == version
+    # Other fields still change while the NDA stays as it was, also away from the NDA and back.
+    services.update_challenge(
+        challenge,
+        editor,
+        {**nda, "visibility": "public", "nda_text": accepted_text, "title": "Новое название"},
+        expected_version=version,
+    )
+    services.update_challenge(
+        challenge, editor, {**nda, "nda_text": accepted_text}, expected_version=version + 1
+    )
+    challenge.refresh_from_db()
+    assert challenge.visibility == "nda" and challenge.nda_text == accepted_text

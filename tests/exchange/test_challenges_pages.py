@@ -280,3 +280,29 @@ def test_malformed_moves_and_filters_never_fail():
     assert client.post(url, {"action": "reopen", "deadline": "\x00"}).status_code in (409, 422)
     for query in ("?page=999", "?page=-1", "?status=%00", "?offer=" + "x" * 3000):
         assert Client().get(f"/exchange/challenges/{query}").status_code == 200
+
+
+def test_the_edit_page_refuses_to_change_an_accepted_nda_next_to_the_field():
+    from innocluster.exchange import services
+
+    challenge = NdaChallengeFactory()
+    services.accept_nda(challenge, person_of(MemberOrganisationFactory(), "editor"), accept=True)
+    client = login(person_of(challenge.owner, "editor"))
+    client.cookies["ic_lang"] = "en"
+    data = {
+        "version": challenge.version,
+        "title": challenge.title,
+        "summary": challenge.summary,
+        "language": "ru",
+        "visibility": "nda",
+        "nda_text": "Совсем другое соглашение.",
+        "priority_areas": challenge.priority_areas,
+        "trl_min": str(challenge.trl_min),
+        "deadline": challenge.deadline.isoformat(),
+    }
+    response = client.post(f"/exchange/challenges/{challenge.pk}/edit/", data)
+    assert response.status_code == 422
+    assert 'id="id_nda_text_error"' in text(response)
+    assert "The NDA cannot change after organisations accepted it" in text(response)
+    challenge.refresh_from_db()
+    assert challenge.nda_text != "Совсем другое соглашение."

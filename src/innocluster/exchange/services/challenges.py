@@ -282,8 +282,13 @@ def update_challenge(challenge: Challenge, actor, data: dict, *, expected_versio
     """Save the owner's edit, made from ``expected_version``. A published challenge must stay
     publishable (its deadline may stay as it was, even if today has reached it).
 
+    Once an organisation accepted the NDA, its text is fixed: they read under the text they
+    accepted, so an edit that changes ``nda_text`` (whatever the visibility says, so switching
+    away from the NDA and back changes nothing) is refused.
+
     Raises ``Conflict`` (``stale_version``: someone else saved meanwhile; ``not_editable``:
-    closed), ``ValidationFailed`` or ``NotPermitted``.
+    closed), ``ValidationFailed`` (``nda_text``: ``nda_accepted``; each offending field) or
+    ``NotPermitted``.
     """
     permit(may_manage_challenge(actor, challenge))
     clean = clean_fields(data)
@@ -292,6 +297,22 @@ def update_challenge(challenge: Challenge, actor, data: dict, *, expected_versio
         _check_version(locked, expected_version)
         if locked.status not in EDITABLE_STATES:
             raise Conflict(_("A closed challenge can no longer be changed."), code="not_editable")
+        if (
+            clean["nda_text"] != locked.nda_text
+            and NdaAcceptance.objects.filter(challenge=locked).exists()
+        ):
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "nda_text",
+                        _(
+                            "The NDA cannot change after organisations accepted it: they read "
+                            "the details under the text they accepted. Leave it as it was."
+                        ),
+                        "nda_accepted",
+                    )
+                ]
+            )
         before = snapshot(locked, AUDITED)
         old_deadline = locked.deadline
         for name, value in clean.items():
