@@ -24,3 +24,24 @@ def test_schema_is_valid_openapi_with_problem_responses():
     for path_item in document["paths"].values():
         for operation in path_item.values():
             assert "application/problem+json" in operation["responses"]["default"]["content"]
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The schema names its components by class name, so two classes of one name would leave one
+    endpoint documented (and validated) with the other's shape."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import innocluster.api.api  # noqa: F401  (imports every router and its schemas)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    by_name = defaultdict(set)
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("innocluster."):
+            by_name[cls.__name__].add(cls.__module__)
+    assert {name: modules for name, modules in by_name.items() if len(modules) > 1} == {}

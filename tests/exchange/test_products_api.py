@@ -50,6 +50,8 @@ def test_a_member_posts_a_product(client):
         ({**BODY, "ip_kinds": ["patent"]}, {"ip_kinds": "extra_forbidden"}),
         ({**BODY, "priority_areas": ["ict", "ict"]}, {"priority_areas[1]": "duplicate"}),
         ({**BODY, "title": "a\u0000b"}, {"title": "invalid"}),
+        # A lone surrogate JSON can carry but no database can store.
+        ({**BODY, "title": "\ud800"}, {"title": "invalid"}),
     ],
 )
 def test_bad_input_is_refused(client, body, expected):

@@ -343,3 +343,39 @@ def test_odd_ideas_never_fail(client, idea):
     client.force_login(UserFactory())
     response = client.get(reverse("matching:consortium"), {"idea": idea})
     assert response.status_code == 200
+
+
+def test_a_drafts_matches_are_404_even_to_the_fund(client):
+    from tests.exchange.catalogue_factories import DraftTechnologyFactory
+    from tests.exchange.factories import DraftChallengeFactory
+
+    challenge = DraftChallengeFactory(title="Черновик Qwertyplum")
+    offer = DraftTechnologyFactory(title="Черновая технология Qwertyplum")
+    client.force_login(FundOperatorFactory())
+    for path in (
+        reverse("matching:challenge", args=[challenge.pk]),
+        reverse("matching:technology", args=[offer.pk]),
+        f"/api/v1/challenges/{challenge.pk}/matches",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Qwertyplum" not in response.content.decode()
+
+
+def test_the_owners_viewers_see_its_matches(market, client):
+    client.force_login(person_of(market["corporation"], "viewer"))
+    page = client.get(reverse("matching:challenge", args=[market["challenge"].pk]))
+    assert page.status_code == 200
+
+
+def test_the_matches_api_needs_the_read_scope_of_a_token(market, client):
+    from innocluster.accounts.services import issue_api_token
+
+    owner = person_of(market["corporation"], "owner")
+    _, documents_only = issue_api_token(owner, market["corporation"], "Docs", ["documents"])
+    _, reader = issue_api_token(owner, market["corporation"], "Reader", ["read"])
+    path = f"/api/v1/challenges/{market['challenge'].pk}/matches"
+    refused = client.get(path, HTTP_AUTHORIZATION=f"Bearer {documents_only}")
+    assert refused.status_code == 403 and refused.json()["code"] == "missing_scope"
+    allowed = client.get(path, HTTP_AUTHORIZATION=f"Bearer {reader}")
+    assert allowed.status_code == 200 and allowed.json()["candidates"]

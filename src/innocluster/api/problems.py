@@ -49,9 +49,10 @@ def problem(
     if errors:
         body["errors"] = errors
     body.update(extra)
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_CONTENT_TYPE
-    )
+    # A lone surrogate a client sent ("\ud800") may be quoted back in a message; it has no UTF-8
+    # form, so it goes out as its JSON escape rather than failing the response.
+    content = json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace")
+    return HttpResponse(content, status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def _field_of(loc) -> str:

@@ -8,11 +8,14 @@ from pydantic import AfterValidator
 
 from .errors import FieldError
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone UTF-16 surrogates (JSON can carry "\ud800", but no database or
+# UTF-8 page can store or show it).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def has_control_characters(value: str) -> bool:
-    """NUL and other control characters: PostgreSQL refuses NUL in text, and none belong in a name."""
+    """NUL and other control characters (PostgreSQL refuses NUL in text, and none belong in a
+    name), and lone surrogates."""
     return bool(CONTROL_CHARACTERS.search(value))
 
 

@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 from innocluster.core.text import CleanStr
 
 
-class OrganisationRef(Schema):
+class ExchangeOrganisationRef(Schema):
     id: uuid.UUID
     name: str
 
@@ -26,7 +26,7 @@ class ChallengeOut(Schema):
     title_translated: str
     summary_translated: str
     language: Literal["ru", "en"]
-    owner: OrganisationRef
+    owner: ExchangeOrganisationRef
     status: Literal["draft", "open", "evaluating", "piloting", "closed"]
     outcome: str = Field(description="When closed: adopted, not_adopted or cancelled")
     visibility: Literal["public", "members", "nda"]
@@ -97,7 +97,7 @@ class NdaAcceptanceIn(Schema):
 
 class NdaAcceptanceOut(Schema):
     challenge: uuid.UUID
-    organisation: OrganisationRef
+    organisation: ExchangeOrganisationRef
     nda_sha256: str = Field(description="SHA-256 of the NDA text accepted")
     accepted_at: datetime.datetime
 
@@ -134,7 +134,7 @@ class SolutionOut(Schema):
     id: uuid.UUID
     url: str
     challenge: uuid.UUID
-    responder: OrganisationRef
+    responder: ExchangeOrganisationRef
     status: Literal[
         "received", "shortlisted", "pilot_proposed", "accepted", "declined", "withdrawn"
     ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from innocluster.api.auth import ANY_AUTH, caller_user, found
+from innocluster.api.auth import ANY_AUTH, caller_with_scope, found
 from innocluster.api.schemas import Problem
 from innocluster.core.errors import FieldError, NotFound, NotPermitted, ValidationFailed
 from innocluster.registry.areas import PRIORITY_AREA_CODES
@@ -22,17 +23,26 @@ ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
 def _actor(request):
-    return caller_user(request) or request.auth
+    """The signed-in person, or an API token holding the ``read`` scope (403 otherwise)."""
+    return caller_with_scope(request, "read")
 
 
-def _owned(model, pk, actor, owner=lambda item: item.owner):
-    """The item, or 404 for anyone who may not see its matches (no existence leak)."""
-    item = found(model.objects.filter(pk=pk).first())
+def _owned(find, pk, actor, owner=lambda item: item.owner):
+    """The item as its own page finds it for ``actor`` (drafts only for their owner), or 404
+    for anyone who may not see it or its matches (no existence leak)."""
+    try:
+        item = find(actor, pk)
+    except Http404:
+        raise NotFound() from None
     try:
         services.check_may_match_for(actor, owner(item))
     except NotPermitted:
         raise NotFound() from None
     return item
+
+
+def _organisation(actor, pk):
+    return found(Organisation.objects.filter(pk=pk).first())
 
 
 def candidate_out(candidate: services.Candidate, trl_min: int | None = None) -> dict:
@@ -84,10 +94,10 @@ def _groups(results: dict, trl_min: int | None = None) -> dict:
     ),
 )
 def challenge_matches(request, challenge_id: uuid.UUID, params: Query[ChallengeMatchesQuery]):
-    from innocluster.exchange.models import Challenge
+    from innocluster.exchange.selectors import challenge_for
 
     actor = _actor(request)
-    challenge = _owned(Challenge, challenge_id, actor)
+    challenge = _owned(challenge_for, challenge_id, actor)
     candidates = services.matches_for_challenge(
         actor, challenge, kind=params.kind, limit=params.limit
     )
@@ -104,10 +114,10 @@ def challenge_matches(request, challenge_id: uuid.UUID, params: Query[ChallengeM
     summary="Licensees and open challenges for a technology offer",
 )
 def technology_matches(request, offer_id: uuid.UUID):
-    from innocluster.exchange.models import TechnologyOffer
+    from innocluster.exchange.catalogue_selectors import technology_for
 
     actor = _actor(request)
-    offer = _owned(TechnologyOffer, offer_id, actor)
+    offer = _owned(technology_for, offer_id, actor)
     return _groups(services.matches_for_technology(actor, offer))
 
 
@@ -118,10 +128,10 @@ def technology_matches(request, offer_id: uuid.UUID):
     summary="Open challenges and customers for a product or service",
 )
 def product_matches(request, product_id: uuid.UUID):
-    from innocluster.exchange.models import Product
+    from innocluster.exchange.catalogue_selectors import product_for
 
     actor = _actor(request)
-    product = _owned(Product, product_id, actor)
+    product = _owned(product_for, product_id, actor)
     return _groups(services.matches_for_product(actor, product))
 
 
@@ -133,7 +143,7 @@ def product_matches(request, product_id: uuid.UUID):
 )
 def organisation_matches(request, organisation_id: uuid.UUID):
     actor = _actor(request)
-    organisation = _owned(Organisation, organisation_id, actor, owner=lambda org: org)
+    organisation = _owned(_organisation, organisation_id, actor, owner=lambda org: org)
     return _groups(services.matches_for_organisation(actor, organisation))
 
 

@@ -13,12 +13,12 @@ from innocluster.core.text import CleanStr
 CandidateKind = Literal["organisation", "product", "technology", "challenge"]
 
 
-class OwnerOut(Schema):
+class MatchOwnerOut(Schema):
     id: uuid.UUID
     name: str
 
 
-class TrlOut(Schema):
+class MatchTrlOut(Schema):
     verdict: Literal["meets", "below", "unknown", "not_asked"] = Field(
         description="The candidate's TRL against the minimum asked for."
     )
@@ -27,10 +27,10 @@ class TrlOut(Schema):
     text: str
 
 
-class ExplanationOut(Schema):
+class MatchExplanationOut(Schema):
     shared_terms: list[str] = Field(description="The request's own words the candidate shares.")
     shared_areas: list[str] = Field(description="Priority-area codes in common.")
-    trl: TrlOut
+    trl: MatchTrlOut
     supporting: list[str] = Field(
         description="Other evidence for: okved, region, collaborated, active."
     )
@@ -41,24 +41,24 @@ class ExplanationOut(Schema):
     reasons_against: list[str] = Field(description="The evidence against, in words.")
 
 
-class CandidateOut(Schema):
+class MatchCandidateOut(Schema):
     rank: int
     kind: CandidateKind
     id: uuid.UUID
     title: str
     score: float = Field(description="Higher is better; comparable within one list only.")
     url: str
-    owner: OwnerOut
-    explanation: ExplanationOut
+    owner: MatchOwnerOut
+    explanation: MatchExplanationOut
 
 
 class ChallengeMatchesOut(Schema):
     challenge: uuid.UUID
-    candidates: list[CandidateOut]
+    candidates: list[MatchCandidateOut]
 
 
 class MatchGroupsOut(Schema):
-    groups: dict[str, list[CandidateOut]] = Field(
+    groups: dict[str, list[MatchCandidateOut]] = Field(
         description="Ranked lists by what they are for (e.g. licensees, challenges, partners)."
     )
 

@@ -140,20 +140,25 @@ def ensure_search_index(using_connection=None) -> None:
 # --- who sees what -------------------------------------------------------------------------------
 
 
-def audiences_for(user) -> frozenset[str]:
-    """The audiences ``user`` may find: everyone public; people of admitted organisations and
-    the Fund's staff also members."""
+def audiences_for(actor) -> frozenset[str]:
+    """The audiences ``actor`` may find: everyone public; the Fund's staff, people of admitted
+    organisations and those organisations' API tokens also members-only items."""
     public = frozenset({Audience.PUBLIC.value})
-    if user is None or not user.is_authenticated:
-        return public
-    if user.is_fund_staff:
-        return public | {Audience.MEMBERS.value}
     from innocluster.registry.choices import ADMITTED_STATUSES
     from innocluster.registry.models import OrganisationRole
 
-    admitted = OrganisationRole.objects.filter(
-        user=user, organisation__status__in=[str(s) for s in ADMITTED_STATUSES]
-    ).exists()
+    admitted_statuses = [str(status) for status in ADMITTED_STATUSES]
+    organisation = getattr(actor, "organisation", None)  # an API token
+    if organisation is not None:
+        admitted = organisation.status in admitted_statuses
+    elif actor is None or not actor.is_authenticated:
+        return public
+    elif actor.is_fund_staff:
+        admitted = True
+    else:
+        admitted = OrganisationRole.objects.filter(
+            user=actor, organisation__status__in=admitted_statuses
+        ).exists()
     return public | {Audience.MEMBERS.value} if admitted else public
 
 

@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy
 
 from innocluster.core.errors import NotPermitted, ValidationFailed
 from innocluster.documents.permissions import acts_for
-from innocluster.registry.choices import ADMITTED_STATUSES, OrganisationKind
+from innocluster.registry.choices import OrganisationKind, OrgRole
 from innocluster.registry.models import Organisation, OrganisationRole
 
-from .choices import Audience, DocumentKind
+from .choices import DocumentKind
 from .engine import Match, MatchQuery
 from .index_store import get_index
 from .reasons import against_reason, area_names, supporting_reason, trl_verdict
+from .search import audiences_for
 
 DEFAULT_LIMIT = 20
 # Headings of the lists the use cases return, by their keys.
@@ -95,28 +96,10 @@ class Candidate:
         return str(DocumentKind(self.kind).label)
 
 
-def audiences_for(actor) -> frozenset[str]:
-    """What the actor may find: everyone sees public items; the Fund's staff, the people of
-    admitted organisations and those organisations' API tokens also see members-only ones."""
-    if actor is None:
-        return frozenset({Audience.PUBLIC})
-    if getattr(actor, "is_fund_staff", False):
-        return frozenset({Audience.PUBLIC, Audience.MEMBERS})
-    organisation = getattr(actor, "organisation", None)  # an API token
-    if organisation is not None:
-        admitted = organisation.status in ADMITTED_STATUSES
-    elif getattr(actor, "is_authenticated", False):
-        admitted = OrganisationRole.objects.filter(
-            user=actor, organisation__status__in=ADMITTED_STATUSES
-        ).exists()
-    else:
-        admitted = False
-    return frozenset({Audience.PUBLIC, Audience.MEMBERS}) if admitted else frozenset({"public"})
-
-
 def check_may_match_for(actor, owner: Organisation) -> None:
-    """The owner's people and token, and the Fund's staff, may see matches for its items."""
-    if getattr(actor, "is_fund_staff", False) or acts_for(actor, owner):
+    """The owner's people in any role (viewers read their organisation's private data), its
+    token, and the Fund's staff may see matches for its items."""
+    if getattr(actor, "is_fund_staff", False) or acts_for(actor, owner, roles=OrgRole.values):
         return
     raise NotPermitted(_("Only the owner's people and the Fund's staff see its matches."))
 

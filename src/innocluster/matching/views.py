@@ -19,8 +19,10 @@ from .choices import DocumentKind
 from .forms import ConsortiumForm
 
 
-def _owned(model, pk, user, owner=lambda item: item.owner):
-    item = get_object_or_404(model, pk=pk)
+def _owned(find, pk, user, owner=lambda item: item.owner):
+    """The item as its own page finds it for ``user`` (404 if they may not see it, a draft
+    included), then 404 unless they may see its matches."""
+    item = find(user, pk)
     try:
         services.check_may_match_for(user, owner(item))
     except NotPermitted:
@@ -28,13 +30,17 @@ def _owned(model, pk, user, owner=lambda item: item.owner):
     return item
 
 
+def _organisation(user, pk):
+    return get_object_or_404(Organisation, pk=pk)
+
+
 @require_safe
 @signed_in
 def challenge_matches(request, challenge_id):
     """Companies, products and technologies for one challenge, filtered by kind."""
-    from innocluster.exchange.models import Challenge
+    from innocluster.exchange.selectors import challenge_for
 
-    challenge = _owned(Challenge, challenge_id, request.user)
+    challenge = _owned(challenge_for, challenge_id, request.user)
     kind = request.GET.get("kind", "")
     if kind not in services.CHALLENGE_ANSWER_KINDS:
         kind = ""
@@ -51,9 +57,9 @@ def challenge_matches(request, challenge_id):
 @signed_in
 def technology_matches(request, offer_id):
     """Licensees and open challenges for a technology offer."""
-    from innocluster.exchange.models import TechnologyOffer
+    from innocluster.exchange.catalogue_selectors import technology_for
 
-    offer = _owned(TechnologyOffer, offer_id, request.user)
+    offer = _owned(technology_for, offer_id, request.user)
     results = services.matches_for_technology(request.user, offer)
     return render(request, "matching/item.html", {"item": offer, "groups": _groups(results)})
 
@@ -62,9 +68,9 @@ def technology_matches(request, offer_id):
 @signed_in
 def product_matches(request, product_id):
     """Open challenges and customers for a product or service."""
-    from innocluster.exchange.models import Product
+    from innocluster.exchange.catalogue_selectors import product_for
 
-    product = _owned(Product, product_id, request.user)
+    product = _owned(product_for, product_id, request.user)
     results = services.matches_for_product(request.user, product)
     return render(request, "matching/item.html", {"item": product, "groups": _groups(results)})
 
@@ -73,7 +79,7 @@ def product_matches(request, product_id):
 @signed_in
 def organisation_matches(request, organisation_id):
     """For a company: challenges to answer, technologies to license, partners."""
-    organisation = _owned(Organisation, organisation_id, request.user, owner=lambda org: org)
+    organisation = _owned(_organisation, organisation_id, request.user, owner=lambda org: org)
     results = services.matches_for_organisation(request.user, organisation)
     return render(
         request,

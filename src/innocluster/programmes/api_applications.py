@@ -61,7 +61,7 @@ class ApplicationListQuery(ApplicationFilterQuery):
     offset: int = NinjaField(0, ge=0, le=1_000_000)
 
 
-class OrganisationRef(Schema):
+class ConsortiumOrganisationRef(Schema):
     id: uuid.UUID
     name: str
     inn: str | None = None
@@ -73,8 +73,8 @@ class ApplicationOut(Schema):
     title: str
     state: str
     call: str = NinjaField(description="the call's code")
-    lead: OrganisationRef
-    partners: list[OrganisationRef]
+    lead: ConsortiumOrganisationRef
+    partners: list[ConsortiumOrganisationRef]
     priority_area: str
     innovation_type: str
     grant_rub: Decimal

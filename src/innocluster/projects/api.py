@@ -25,12 +25,12 @@ from innocluster.core.errors import Conflict, FieldError, NotFound, NotPermitted
 from . import selectors, services
 from .schemas import (
     ActOut,
+    AgreementPrepareIn,
     PaymentIn,
-    PrepareIn,
     ProjectDetailOut,
     ProjectPage,
     ProjectQuery,
-    ReasonIn,
+    ProjectReasonIn,
     ReportIn,
     ReportOut,
     TrancheOut,
@@ -264,7 +264,7 @@ def accept_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID):
     auth=ANY_AUTH,
     summary="Return a submitted report to the lead, with reasons",
 )
-def return_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID, payload: ReasonIn):
+def return_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID, payload: ProjectReasonIn):
     user = _staff(request)
     project = _found(request, project_id)
     services.return_report(
@@ -280,7 +280,7 @@ def return_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID, paylo
     auth=ANY_AUTH,
     summary="Prepare the grant agreement of an approved application (the Fund's staff)",
 )
-def prepare_project(request, payload: PrepareIn):
+def prepare_project(request, payload: AgreementPrepareIn):
     """Creates the project and its tranches and sends the grant agreement to the lead's
     signatory, then the Fund; 409 ``not_approved`` for an application in another state."""
     from innocluster.programmes.models import Application
@@ -336,7 +336,7 @@ def record_payment(request, project_id: uuid.UUID, tranche_id: uuid.UUID, payloa
     auth=ANY_AUTH,
     summary="Terminate the project, with reasons (the Fund's staff)",
 )
-def terminate_project(request, project_id: uuid.UUID, payload: ReasonIn):
+def terminate_project(request, project_id: uuid.UUID, payload: ProjectReasonIn):
     user = _staff(request)
     project = _found(request, project_id)
     services.terminate(project, actor=user, reason=payload.reason)

@@ -102,7 +102,7 @@ class ReportIn(Schema):
     submit: bool = NinjaField(False, description="also submit it to the Fund")
 
 
-class ReasonIn(Schema):
+class ProjectReasonIn(Schema):
     reason: str = NinjaField(..., max_length=2000)
 
 
@@ -125,7 +125,7 @@ class ProjectQuery(Schema):
     offset: int = NinjaField(0, ge=0, le=1_000_000)
 
 
-class PrepareIn(Schema):
+class AgreementPrepareIn(Schema):
     application: uuid.UUID = NinjaField(..., description="an approved application's id")
 
 

@@ -25,9 +25,9 @@ from .models import (
     TechnologyReadinessLevel,
 )
 from .schemas import (
-    ApplicationOut,
     JoinIn,
     JoinOut,
+    MembershipApplicationOut,
     OkvedOut,
     OrganisationDetailOut,
     OrganisationPage,
@@ -197,7 +197,7 @@ def join_cluster(request, payload: JoinIn):
 
 @router.get(
     "/membership-applications/{application_id}",
-    response={200: ApplicationOut, **ERRORS},
+    response={200: MembershipApplicationOut, **ERRORS},
     auth=ANY_AUTH,
     summary="Where a membership application stands",
 )

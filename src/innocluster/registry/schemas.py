@@ -77,7 +77,7 @@ class Check(Schema):
     message: str
 
 
-class ApplicationOut(Schema):
+class MembershipApplicationOut(Schema):
     """A membership application and where it stands."""
 
     id: uuid.UUID
@@ -96,7 +96,7 @@ class JoinOut(Schema):
     id: uuid.UUID = Field(..., description="the organisation's id")
     status: str = Field(..., description="membership status: member, partner or applicant")
     member_number: str | None
-    application: ApplicationOut
+    application: MembershipApplicationOut
 
 
 class OrganisationOut(Schema):
