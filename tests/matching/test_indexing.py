@@ -110,6 +110,24 @@ def test_a_withdrawn_organisation_is_marked_removed(committed):
     assert doc(org).removed
 
 
+@pytest.mark.parametrize("status", ["suspended", "withdrawn"])
+def test_a_suspended_or_withdrawn_owners_items_leave_the_index_and_return(committed, status):
+    product = committed(ProductFactory)
+    challenge = committed(lambda: ChallengeFactory(owner=product.owner))
+    owner = product.owner
+    owner.status = status
+    committed(owner.save)
+    assert doc(product).removed and doc(challenge).removed
+    owner.status = "member"
+    committed(owner.save)
+    assert not doc(product).removed and not doc(challenge).removed
+    # A full rebuild agrees.
+    owner.status = status
+    Organisation.objects.filter(pk=owner.pk).update(status=status)
+    indexing.reindex_all()
+    assert doc(product).removed
+
+
 def test_a_members_only_challenge_is_for_members(committed):
     challenge = committed(lambda: ChallengeFactory(visibility="members"))
     assert doc(challenge).audience == "members"

@@ -97,15 +97,18 @@ def indexed_challenge_statuses() -> tuple[str, ...]:
 
 
 def _source_filter(kind: str) -> dict:
-    """The ORM filter of the items of ``kind`` that have a live document."""
+    """The ORM filter of the items of ``kind`` that have a live document. An exchange item is
+    found only while its owner is admitted: a suspended or withdrawn organisation's challenges
+    and listings leave search and matching with it (and come back when it is re-admitted)."""
     from innocluster.exchange.choices import ListingStatus
-    from innocluster.registry.choices import PUBLIC_STATUSES
+    from innocluster.registry.choices import ADMITTED_STATUSES, PUBLIC_STATUSES
 
     if kind == DocumentKind.ORGANISATION:
         return {"status__in": [str(s) for s in PUBLIC_STATUSES]}
+    admitted_owner = {"owner__status__in": [str(s) for s in ADMITTED_STATUSES]}
     if kind == DocumentKind.CHALLENGE:
-        return {"status__in": [str(s) for s in indexed_challenge_statuses()]}
-    return {"status": ListingStatus.PUBLISHED}
+        return {"status__in": [str(s) for s in indexed_challenge_statuses()], **admitted_owner}
+    return {"status": ListingStatus.PUBLISHED, **admitted_owner}
 
 
 # --- building documents --------------------------------------------------------------------------
@@ -395,9 +398,8 @@ def remove_object(kind: str, object_id) -> int:
 
 
 def _qualifies(kind: str, obj) -> bool:
-    """Whether the item, as loaded, is to be indexed (the Python twin of ``_source_filter``)."""
-    [(lookup, wanted)] = _source_filter(kind).items()
-    return obj.status in wanted if lookup.endswith("__in") else obj.status == wanted
+    """Whether the item, as loaded, is to be indexed (``_source_filter`` asked of one row)."""
+    return type(obj).objects.filter(pk=obj.pk, **_source_filter(kind)).exists()
 
 
 def build_document(obj) -> dict | None:
@@ -439,22 +441,22 @@ def index_object(obj) -> MatchDocument | None:
 
 
 def index_owned_items(org_id) -> int:
-    """Re-index the items of one organisation that are in the index: their documents copy the
-    owner's region, kind and OKVED codes. Returns how many were looked at."""
+    """Re-index one organisation's items after a change of it: their documents copy the owner's
+    region, kind and OKVED codes, and exist only while it is admitted. Returns how many
+    documents were written or removed."""
     models = _models()
     seen = 0
-    rows = (
-        MatchDocument.objects.filter(owner_id=org_id, removed=False)
-        .exclude(kind=DocumentKind.ORGANISATION)
-        .values_list("kind", "object_id")
-    )
-    by_kind = defaultdict(list)
-    for kind, object_id in rows:
-        by_kind[kind].append(object_id)
-    for kind, ids in by_kind.items():
-        items = list(models[kind].objects.filter(pk__in=ids, **_source_filter(kind)))
+    for kind, model in models.items():
+        if kind == DocumentKind.ORGANISATION:
+            continue
+        kind = str(kind)
+        items = list(model.objects.filter(owner_id=org_id, **_source_filter(kind)))
         _write(kind, _item_documents(kind, items))
-        seen += len(ids)
+        # Those no longer qualifying (the owner suspended or withdrawn) leave the index.
+        gone = MatchDocument.objects.filter(kind=kind, owner_id=org_id, removed=False).exclude(
+            object_id__in=[item.pk for item in items]
+        )
+        seen += len(items) + gone.update(removed=True, changed_at=timezone.now())
     return seen
 
 
