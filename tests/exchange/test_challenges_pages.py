@@ -306,3 +306,42 @@ def test_the_edit_page_refuses_to_change_an_accepted_nda_next_to_the_field():
     assert "The NDA cannot change after organisations accepted it" in text(response)
     challenge.refresh_from_db()
     assert challenge.nda_text != "Совсем другое соглашение."
+
+
+@pytest.mark.parametrize("status", ["suspended", "withdrawn"])
+def test_a_challenge_of_an_owner_no_longer_admitted_is_hidden_and_takes_no_solutions(status):
+    from innocluster.core.errors import NotFound, NotPermitted
+    from innocluster.exchange import services
+    from tests.registry.factories import OrganisationRoleFactory
+
+    challenge = ChallengeFactory(title="Задача приостановленного")
+    challenge.owner.status = status
+    challenge.owner.save()
+    page = f"/exchange/challenges/{challenge.pk}/"
+    stranger = login(person_of(MemberOrganisationFactory(), "editor"))
+    for client in (Client(), stranger):
+        assert challenge.title not in text(client.get("/exchange/challenges/"))
+        assert client.get(page).status_code == 404
+        assert client.get(f"/api/v1/challenges/{challenge.pk}").status_code == 404
+        assert challenge.title not in text(client.get("/api/v1/challenges"))
+    with pytest.raises(NotFound):
+        services.submit_solution(
+            challenge, person_of(MemberOrganisationFactory(), "editor"), description="x", trl=5
+        )
+    # Its own people and the Fund's staff still see it.
+    for user in (person_of(challenge.owner, "viewer"), FundOperatorFactory()):
+        client = login(user)
+        assert challenge.title in text(client.get("/exchange/challenges/"))
+        assert client.get(page).status_code == 200
+    # Someone who also acts for another, admitted organisation is told why they cannot answer.
+    both = person_of(MemberOrganisationFactory(), "editor")
+    OrganisationRoleFactory(organisation=challenge.owner, user=both, role="viewer")
+    client = login(both)
+    client.cookies["ic_lang"] = "en"
+    body = text(client.get(page))
+    assert "The owner is no longer admitted to the cluster" in body
+    assert f"{page}respond/" not in body
+    with pytest.raises(NotPermitted) as refused:
+        services.submit_solution(challenge, both, description="Наше решение", trl=5)
+    assert "no longer admitted" in str(refused.value.message)
+    assert not challenge.solutions.exists()

@@ -147,3 +147,28 @@ def test_challenges_take_interest_only_while_live_and_visible():
         item = challenge_of(status=status, visibility="members")
         services.express_interest(actor=sender, kind="challenge", target_id=item.pk)
     assert ExpressionOfInterest.objects.count() == 3
+
+
+@pytest.mark.parametrize("status", ["suspended", "withdrawn"])
+def test_an_owner_no_longer_admitted_takes_no_interest(status):
+    from django.utils import translation
+
+    from tests.registry.factories import OrganisationRoleFactory
+
+    offer = TechnologyOfferFactory()
+    product = ProductFactory()
+    challenge = challenge_of()
+    for item in (offer, product, challenge):
+        item.owner.status = status
+        item.owner.save()
+    sender = person_of(CompanyFactory())
+    for kind, item in (("technology", offer), ("product", product), ("challenge", challenge)):
+        with pytest.raises(NotFound):
+            services.express_interest(actor=sender, kind=kind, target_id=item.pk)
+        # One who also belongs to the owner sees the item, and is told why it takes no interest.
+        OrganisationRoleFactory(organisation=item.owner, user=sender, role="viewer")
+        with translation.override("en"), pytest.raises(Conflict) as refused:
+            services.express_interest(actor=sender, kind=kind, target_id=item.pk)
+        assert refused.value.code == "owner_not_admitted"
+        assert "no longer admitted to the cluster" in str(refused.value.message)
+    assert not ExpressionOfInterest.objects.exists()

@@ -111,3 +111,21 @@ def test_someone_acting_for_two_members_must_choose_the_owner(client):
     assert not Product.objects.exists()
     response = client.post(reverse("exchange:product_new"), {**data, "owner": str(second.pk)})
     assert response.status_code == 302 and Product.objects.get().owner == second
+
+
+@pytest.mark.parametrize("status", ["suspended", "withdrawn"])
+def test_products_of_an_owner_no_longer_admitted_only_its_people_and_the_fund_see(client, status):
+    from tests.accounts.factories import FundOperatorFactory
+
+    product = ProductFactory(title="Продукт приостановленного", language="ru")
+    product.owner.status = status
+    product.owner.save()
+    listing, detail = reverse("exchange:products"), reverse("exchange:product", args=[product.pk])
+    assert product.title not in client.get(listing).content.decode()
+    assert client.get(detail).status_code == 404
+    assert product.title not in client.get("/api/v1/products").content.decode()
+    assert client.get(f"/api/v1/products/{product.pk}").status_code == 404
+    for user in (person_of(product.owner, "viewer"), FundOperatorFactory()):
+        client.force_login(user)
+        assert product.title in client.get(listing).content.decode()
+        assert client.get(detail).status_code == 200

@@ -200,3 +200,25 @@ def test_the_catalogue_reads_the_same_number_of_queries_for_3_or_25_offers(clien
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("status", ["suspended", "withdrawn"])
+def test_offers_of_an_owner_no_longer_admitted_only_its_people_and_the_fund_see(client, status):
+    from tests.accounts.factories import FundOperatorFactory
+
+    offer = TechnologyOfferFactory(title="Сканер приостановленного")
+    offer.owner.status = status
+    offer.owner.save()
+    listing, detail = (
+        reverse("exchange:technologies"),
+        reverse("exchange:technology", args=[offer.pk]),
+    )
+    assert offer.title not in client.get(listing).content.decode()
+    assert offer.title not in client.get(reverse("exchange:home")).content.decode()
+    assert client.get(detail).status_code == 404
+    assert offer.title not in client.get("/api/v1/technologies").content.decode()
+    assert client.get(f"/api/v1/technologies/{offer.pk}").status_code == 404
+    for user in (person_of(offer.owner, "viewer"), FundOperatorFactory()):
+        client.force_login(user)
+        assert offer.title in client.get(listing).content.decode()
+        assert client.get(detail).status_code == 200

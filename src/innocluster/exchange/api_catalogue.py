@@ -111,11 +111,11 @@ class TechnologyQuery(CatalogueQuery):
     ip_kind: str = NinjaField("", max_length=16, description="patent, know_how or software")
 
 
-def _page(model, filters, *, technologies: bool, to_json) -> dict:
+def _page(model, filters, *, technologies: bool, to_json, reader=None) -> dict:
     chosen, errors = selectors.parse_filter(filters.dict(), technologies=technologies)
     if errors:
         raise ValidationFailed(errors)
-    queryset = selectors.listed(model, chosen)
+    queryset = selectors.listed(model, chosen, reader)
     rows = list(queryset[filters.offset : filters.offset + filters.limit])
     return {
         "count": queryset.count(),
@@ -166,8 +166,13 @@ def _owner(actor, wanted, *, technologies: bool):
     ),
 )
 def list_technologies(request, filters: Query[TechnologyQuery]):
-    _reader(request)
-    return _page(TechnologyOffer, filters, technologies=True, to_json=technology_json)
+    return _page(
+        TechnologyOffer,
+        filters,
+        technologies=True,
+        to_json=technology_json,
+        reader=_reader(request),
+    )
 
 
 @router.get(
@@ -208,8 +213,9 @@ def post_technology(request, payload: TechnologyIn):
     description="Newest first. Filters: `area`, `trl_min`; a bad value is refused with 422.",
 )
 def list_products(request, filters: Query[CatalogueQuery]):
-    _reader(request)
-    return _page(Product, filters, technologies=False, to_json=product_json)
+    return _page(
+        Product, filters, technologies=False, to_json=product_json, reader=_reader(request)
+    )
 
 
 @router.get(

@@ -2,6 +2,8 @@
 
 A published or archived listing is public (an archived one is no longer listed, but its address
 still answers, for history); a draft is seen by its owner's people only, 404 for everyone else.
+The listings of an owner no longer admitted to the cluster (suspended, withdrawn) are seen only
+by its own people and the Fund's staff.
 Expressions of interest are seen by the people of the item's owner (received) and of the
 interested organisation (sent). Of a challenge, only its public fields (title, summary) are
 ever shown here.
@@ -18,7 +20,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from innocluster.core.errors import FieldError
+from innocluster.documents.permissions import is_person
 from innocluster.registry.areas import PRIORITY_AREA_CODES
+from innocluster.registry.choices import ADMITTED_STATUSES
 
 from .catalogue_permissions import organisation_ids
 from .catalogue_services import parse_uuid
@@ -152,18 +156,41 @@ def apply_filter(queryset, chosen: CatalogueFilter):
 # --- listings ---------------------------------------------------------------------------------
 
 
-def listed(model, chosen: CatalogueFilter | None = None) -> QuerySet:
-    """The catalogue: published listings, newest first, filtered."""
+def _is_fund_staff(actor) -> bool:
+    return bool(is_person(actor) and actor.is_fund_staff)
+
+
+def _owner_shown_to(actor) -> Q | None:
+    """Whose listings ``actor`` sees besides those of admitted owners: every owner for the
+    Fund's staff (None: no condition), their own organisations for everyone else."""
+    if _is_fund_staff(actor):
+        return None
+    condition = Q(owner__status__in=ADMITTED_STATUSES)
+    ids = organisation_ids(actor) if actor is not None else set()
+    if ids:
+        condition |= Q(owner_id__in=ids)
+    return condition
+
+
+def listed(model, chosen: CatalogueFilter | None = None, actor=None) -> QuerySet:
+    """The catalogue for ``actor``: published listings, newest first, filtered. Those of an
+    owner no longer admitted only its own people and the Fund's staff see."""
     queryset = model.objects.filter(status=ListingStatus.PUBLISHED).select_related("owner")
+    owners = _owner_shown_to(actor)
+    if owners is not None:
+        queryset = queryset.filter(owners)
     if chosen is not None:
         queryset = apply_filter(queryset, chosen)
     return queryset.order_by("-published_at", "-created_at", "id")
 
 
 def visible(model, actor) -> QuerySet:
-    """Every listing ``actor`` may open: published and archived ones, and their own drafts."""
+    """Every listing ``actor`` may open: published and archived ones (of admitted owners, but
+    for the Fund's staff), and their own organisations' listings, drafts included."""
     ids = organisation_ids(actor)
     condition = ~Q(status=ListingStatus.DRAFT)
+    if not _is_fund_staff(actor):
+        condition &= Q(owner__status__in=ADMITTED_STATUSES)
     if ids:
         condition |= Q(owner_id__in=ids)
     return model.objects.filter(condition).select_related("owner")

@@ -34,6 +34,7 @@ from innocluster.core.errors import (
 from innocluster.core.notifications import notify
 from innocluster.core.text import clean_text
 from innocluster.registry.areas import PRIORITY_AREA_CODES
+from innocluster.registry.choices import ADMITTED_STATUSES
 from innocluster.registry.models import Organisation
 
 from .catalogue_patents import check_patent_numbers
@@ -556,11 +557,11 @@ def interest_target(actor, kind: str, target_id):
     if kind == InterestTarget.CHALLENGE:
         if not _challenge_visible(actor, item):
             raise NotFound()
-    elif item.status == ListingStatus.DRAFT:
-        from .catalogue_permissions import belongs_to_owner
+    else:
+        from .catalogue_selectors import visible
 
-        if not belongs_to_owner(actor, item):
-            raise NotFound()
+        if not visible(model, actor).filter(pk=item.pk).exists():
+            raise NotFound()  # a draft, or an owner no longer admitted: not theirs to see
     return item
 
 
@@ -641,6 +642,10 @@ def express_interest(
     message = clean_text(errors, "message", message, max_length=3000)
     if errors:
         raise ValidationFailed(errors)
+    if item.owner.status not in ADMITTED_STATUSES:
+        from .permissions import owner_not_admitted_reason
+
+        raise Conflict(owner_not_admitted_reason(), code="owner_not_admitted")
     if not _is_open(kind, item):
         raise Conflict(_("This item does not take expressions of interest now."), code="not_open")
     existing = ExpressionOfInterest.objects.filter(

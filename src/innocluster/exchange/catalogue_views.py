@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from innocluster.core.errors import Conflict, DomainError, NotFound
 from innocluster.core.views import signed_in
+from innocluster.registry.choices import ADMITTED_STATUSES
 
 from . import catalogue_selectors as selectors
 from . import catalogue_services as services
@@ -36,6 +37,7 @@ from .catalogue_permissions import (
 )
 from .choices import InterestTarget, ListingStatus
 from .models import Product, TechnologyOffer
+from .permissions import owner_not_admitted_reason
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def card(item) -> dict:
 
 def _catalogue(request, kind: Kind):
     chosen, errors = selectors.parse_filter(request.GET, technologies=kind is TECHNOLOGY)
-    queryset = selectors.listed(kind.model, chosen)
+    queryset = selectors.listed(kind.model, chosen, request.user)
     page = Paginator(queryset, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [card(item) for item in page.object_list]
     user = request.user
@@ -176,7 +178,9 @@ def interest_context(request, kind_code: str, item, *, open_to_interest: bool) -
         return context
     context["sent"] = selectors.sent_interest(user, kind_code, item)
     organisations = [o for o in acting_organisations(user) if o.pk != item.owner_id]
-    if context["sent"] is None and organisations and open_to_interest:
+    if item.owner.status not in ADMITTED_STATUSES:
+        context["cannot"] = owner_not_admitted_reason()
+    elif context["sent"] is None and organisations and open_to_interest:
         context["form"] = InterestForm(
             initial={"kind": kind_code, "id": item.pk}, organisations=organisations
         )

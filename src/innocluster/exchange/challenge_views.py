@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from innocluster.core.errors import DomainError, NotFound
 from innocluster.core.views import signed_in
 from innocluster.programmes.applicant.common import Refusal, decorate, summary
+from innocluster.registry.choices import ADMITTED_STATUSES
 
 from . import exports, selectors, services, workflows
 from .choices import ChallengeStatus, SolutionStatus, Visibility
@@ -37,6 +38,7 @@ from .permissions import (
     may_post_message,
     may_withdraw_solution,
     organisation_ids,
+    owner_not_admitted_reason,
 )
 from .selectors import Viewer, protected_text_visible_to
 
@@ -314,11 +316,14 @@ def _detail_context(request, challenge) -> dict:
             workflows.CHALLENGE_TRANSITIONS, request.user, challenge
         )
     responders = [o for o in acting_organisations(request.user) if o.pk != challenge.owner_id]
+    owner_admitted = challenge.owner.status in ADMITTED_STATUSES
     context["may_respond"] = (
         bool(responders)
+        and owner_admitted
         and challenge.status == ChallengeStatus.OPEN
         and not context["deadline_passed"]
     )
+    context["owner_not_admitted"] = "" if owner_admitted else owner_not_admitted_reason()
     context["own_solutions"] = _labelled(
         challenge.solutions.filter(responder_id__in=viewer.org_ids) if viewer.org_ids else []
     )

@@ -25,6 +25,14 @@ OPEN_SOLUTION_STATES = (
 )
 
 
+def owner_not_admitted_reason() -> str:
+    """Why a suspended or withdrawn organisation's challenge or listing takes nothing new."""
+    return _(
+        "The owner is no longer admitted to the cluster: it takes no solutions or expressions "
+        "of interest now."
+    )
+
+
 def is_fund_staff(actor) -> bool:
     return bool(is_person(actor) and actor.is_fund_staff)
 
@@ -74,6 +82,8 @@ def may_respond(actor, challenge, organisation) -> tuple[bool, str]:
         return allowed, reason
     if organisation.pk == challenge.owner_id:
         return False, _("The challenge's owner cannot answer its own challenge.")
+    if challenge.owner.status not in ADMITTED_STATUSES:
+        return False, owner_not_admitted_reason()
     if challenge.status != ChallengeStatus.OPEN:
         return False, _("The challenge is not open: it takes no solutions now.")
     return True, ""

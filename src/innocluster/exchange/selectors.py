@@ -2,7 +2,9 @@
 
 Who sees a challenge at all (``visible_challenges``): its owner's people always (drafts too);
 once published, everyone when it is public or under NDA, and only the people of admitted
-organisations and the Fund's staff when it is for members. Everyone else gets 404.
+organisations and the Fund's staff when it is for members. The challenges of an owner no longer
+admitted (suspended, withdrawn) only its own people and the Fund's staff see. Everyone else
+gets 404.
 
 Who reads its protected fields (``models.PROTECTED_FIELDS``: details, expected result,
 requirements) is decided by ONE function, :func:`protected_text_visible_to`: every page, the
@@ -78,6 +80,8 @@ def visible_challenges(actor) -> QuerySet[Challenge]:
     if viewer.member:
         audiences.append(Visibility.MEMBERS)
     published = ~Q(status=ChallengeStatus.DRAFT) & Q(visibility__in=audiences)
+    if not viewer.staff:
+        published &= Q(owner__status__in=ADMITTED_STATUSES)
     return Challenge.objects.filter(published | Q(owner_id__in=viewer.org_ids)).select_related(
         "owner"
     )
@@ -88,6 +92,8 @@ def may_see_challenge(actor, challenge: Challenge) -> bool:
     if challenge.owner_id in viewer.org_ids:
         return True
     if challenge.status == ChallengeStatus.DRAFT:
+        return False
+    if not viewer.staff and challenge.owner.status not in ADMITTED_STATUSES:
         return False
     return challenge.visibility != Visibility.MEMBERS or viewer.member
 

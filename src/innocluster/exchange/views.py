@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from . import catalogue_selectors as selectors
 from .catalogue_views import card
-from .choices import ChallengeStatus, ListingStatus
+from .choices import ChallengeStatus
 from .models import Challenge, Product, TechnologyOffer
 
 LATEST = 5
@@ -45,12 +45,16 @@ def home(request):
     context = {
         "counts": {
             "challenges": open_challenges.count(),
-            "technologies": TechnologyOffer.objects.filter(status=ListingStatus.PUBLISHED).count(),
-            "products": Product.objects.filter(status=ListingStatus.PUBLISHED).count(),
+            "technologies": selectors.listed(TechnologyOffer, actor=request.user).count(),
+            "products": selectors.listed(Product, actor=request.user).count(),
         },
         "latest_challenges": latest_challenges,
-        "latest_technologies": [card(t) for t in selectors.listed(TechnologyOffer)[:LATEST]],
-        "latest_products": [card(p) for p in selectors.listed(Product)[:LATEST]],
+        "latest_technologies": [
+            card(t) for t in selectors.listed(TechnologyOffer, actor=request.user)[:LATEST]
+        ],
+        "latest_products": [
+            card(p) for p in selectors.listed(Product, actor=request.user)[:LATEST]
+        ],
     }
     response = render(request, "exchange/home.html", context)
     add_never_cache_headers(response)
