@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from innocluster.accounts.models import ApiToken
@@ -63,6 +64,23 @@ def caller_person(request):
             _("A person signs in to do this; an API token cannot."), code="person_only"
         )
     return user
+
+
+def optional_reader(request, scope: str = "read"):
+    """Who reads an endpoint open to everyone: a bearer token, which must be valid (401) and hold
+    ``scope`` (403 ``missing_scope``), else the session's person (anonymous included)."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() != "bearer ":
+        return request.user
+    token = authenticate_token(header[7:].strip())
+    if token is None:
+        raise AuthenticationError()
+    if not token.has_scope(scope):
+        raise NotPermitted(
+            _("This API token lacks the scope %(scope)s.") % {"scope": scope},
+            code="missing_scope",
+        )
+    return token
 
 
 def found(value):

@@ -15,10 +15,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
-from ninja.errors import AuthenticationError
 
-from innocluster.accounts.services import authenticate_token
-from innocluster.api.auth import ANY_AUTH, caller_with_scope
+from innocluster.api.auth import ANY_AUTH, caller_with_scope, optional_reader
 from innocluster.api.schemas import ERRORS
 from innocluster.core.errors import FieldError, NotFound, NotPermitted, ValidationFailed
 from innocluster.registry.models import Organisation
@@ -43,20 +41,7 @@ WRITE_SCOPE = "profile"
 
 
 def _reader(request):
-    """Who reads: a bearer token's organisation (scope ``read``), else the session's person
-    (anonymous included)."""
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        token = authenticate_token(header[7:].strip())
-        if token is None:
-            raise AuthenticationError()
-        if not token.has_scope("read"):
-            raise NotPermitted(
-                _("This API token lacks the scope %(scope)s.") % {"scope": "read"},
-                code="missing_scope",
-            )
-        return token
-    return request.user
+    return optional_reader(request)
 
 
 def _common(item) -> dict:

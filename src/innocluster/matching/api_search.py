@@ -7,12 +7,10 @@ members-only items. Text under NDA is never searched nor returned.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.errors import AuthenticationError
 
+from innocluster.api.auth import optional_reader
 from innocluster.api.schemas import ERRORS
-from innocluster.core.errors import NotPermitted
 
 from .search import audiences_for, search
 from .search_forms import CONTROL
@@ -21,24 +19,10 @@ from .search_schemas import SearchOut, SearchQuery
 router = Router(tags=["search"])
 
 
-
 def _audiences(request):
-    """What the caller may find. No sign-in is needed; but a bearer token must be valid (401)
-    and hold the ``read`` scope (403), as everywhere in the API."""
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() != "bearer ":
-        return audiences_for(request.user)
-    from innocluster.accounts.services import authenticate_token
-
-    token = authenticate_token(header[7:].strip())
-    if token is None:
-        raise AuthenticationError()
-    if not token.has_scope("read"):
-        raise NotPermitted(
-            _("This API token lacks the scope %(scope)s.") % {"scope": "read"},
-            code="missing_scope",
-        )
-    return audiences_for(token)
+    """What the caller may find; no sign-in needed, but a bearer token must be valid and hold
+    the ``read`` scope, as everywhere in the API."""
+    return audiences_for(optional_reader(request))
 
 
 @router.get(
