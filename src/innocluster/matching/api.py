@@ -41,6 +41,12 @@ def _owned(find, pk, actor, owner=lambda item: item.owner):
     return item
 
 
+def _grouped_matches(request, find, pk, match, owner=lambda item: item.owner) -> dict:
+    """The grouped candidates ``match`` finds for the item ``find`` gives (404 as ``_owned``)."""
+    actor = _actor(request)
+    return _groups(match(actor, _owned(find, pk, actor, owner)))
+
+
 def _organisation(actor, pk):
     return found(Organisation.objects.filter(pk=pk).first())
 
@@ -116,9 +122,7 @@ def challenge_matches(request, challenge_id: uuid.UUID, params: Query[ChallengeM
 def technology_matches(request, offer_id: uuid.UUID):
     from innocluster.exchange.catalogue_selectors import technology_for
 
-    actor = _actor(request)
-    offer = _owned(technology_for, offer_id, actor)
-    return _groups(services.matches_for_technology(actor, offer))
+    return _grouped_matches(request, technology_for, offer_id, services.matches_for_technology)
 
 
 @router.get(
@@ -130,9 +134,7 @@ def technology_matches(request, offer_id: uuid.UUID):
 def product_matches(request, product_id: uuid.UUID):
     from innocluster.exchange.catalogue_selectors import product_for
 
-    actor = _actor(request)
-    product = _owned(product_for, product_id, actor)
-    return _groups(services.matches_for_product(actor, product))
+    return _grouped_matches(request, product_for, product_id, services.matches_for_product)
 
 
 @router.get(
@@ -142,9 +144,13 @@ def product_matches(request, product_id: uuid.UUID):
     summary="Challenges, technologies and partners for an organisation",
 )
 def organisation_matches(request, organisation_id: uuid.UUID):
-    actor = _actor(request)
-    organisation = _owned(_organisation, organisation_id, actor, owner=lambda org: org)
-    return _groups(services.matches_for_organisation(actor, organisation))
+    return _grouped_matches(
+        request,
+        _organisation,
+        organisation_id,
+        services.matches_for_organisation,
+        owner=lambda organisation: organisation,
+    )
 
 
 @router.post(
