@@ -53,15 +53,21 @@ def challenge_matches(request, challenge_id):
     )
 
 
+def _item_page(request, find, item_id, match):
+    """The matches page of a catalogue listing: ``find`` gives it (404 as ``_owned``), ``match``
+    its groups of candidates."""
+    item = _owned(find, item_id, request.user)
+    results = match(request.user, item)
+    return render(request, "matching/item.html", {"item": item, "groups": _groups(results)})
+
+
 @require_safe
 @signed_in
 def technology_matches(request, offer_id):
     """Licensees and open challenges for a technology offer."""
     from innocluster.exchange.catalogue_selectors import technology_for
 
-    offer = _owned(technology_for, offer_id, request.user)
-    results = services.matches_for_technology(request.user, offer)
-    return render(request, "matching/item.html", {"item": offer, "groups": _groups(results)})
+    return _item_page(request, technology_for, offer_id, services.matches_for_technology)
 
 
 @require_safe
@@ -70,9 +76,7 @@ def product_matches(request, product_id):
     """Open challenges and customers for a product or service."""
     from innocluster.exchange.catalogue_selectors import product_for
 
-    product = _owned(product_for, product_id, request.user)
-    results = services.matches_for_product(request.user, product)
-    return render(request, "matching/item.html", {"item": product, "groups": _groups(results)})
+    return _item_page(request, product_for, product_id, services.matches_for_product)
 
 
 @require_safe
