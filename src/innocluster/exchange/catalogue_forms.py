@@ -27,6 +27,19 @@ def _text(label, *, rows: int | None = None, max_length: int, help_text=""):
     )
 
 
+# The fields both kinds of listing show first, in this order; each kind adds its own after them.
+LISTING_ORDER = (
+    "owner",
+    "language",
+    "title",
+    "summary",
+    "title_translated",
+    "summary_translated",
+    "description",
+    "priority_areas",
+)
+
+
 class ListingForm(forms.Form):
     """What technology offers and products share."""
 
@@ -70,6 +83,8 @@ class ListingForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("owner", None)
         data.pop("version", None)
+        if "trl" in self.fields:  # both kinds have one; a level not chosen is None
+            data["trl"] = data.get("trl") or None
         return data
 
     def show_refusal(self, failure: DomainError) -> None:
@@ -122,14 +137,7 @@ class TechnologyForm(ListingForm):
 
     required_fields = ("title", "trl")
     field_order = [
-        "owner",
-        "language",
-        "title",
-        "summary",
-        "title_translated",
-        "summary_translated",
-        "description",
-        "priority_areas",
+        *LISTING_ORDER,
         "ip_kinds",
         "patent_numbers",
         "trl",
@@ -137,11 +145,6 @@ class TechnologyForm(ListingForm):
         "partnership_terms",
         "lab_competencies",
     ]
-
-    def service_data(self) -> dict:
-        data = super().service_data()
-        data["trl"] = data.get("trl") or None
-        return data
 
     @staticmethod
     def initial_of(item) -> dict:
@@ -174,24 +177,12 @@ class ProductForm(ListingForm):
     price_note = _text(_("Price, in words"), max_length=300)
 
     field_order = [
-        "owner",
-        "language",
-        "title",
-        "summary",
-        "title_translated",
-        "summary_translated",
-        "description",
-        "priority_areas",
+        *LISTING_ORDER,
         "trl",
         "references",
         "price_model",
         "price_note",
     ]
-
-    def service_data(self) -> dict:
-        data = super().service_data()
-        data["trl"] = data.get("trl") or None
-        return data
 
     @staticmethod
     def initial_of(item) -> dict:
