@@ -140,6 +140,16 @@ def _owner(actor, wanted, *, technologies: bool):
     )
 
 
+def _create(request, payload, create, to_json, *, technologies: bool):
+    """Post a listing for the caller's organisation (``owner`` picks one when they act for
+    several): a draft, or published with ``publish: true``."""
+    actor = caller_with_scope(request, WRITE_SCOPE)
+    owner = _owner(actor, payload.owner, technologies=technologies)
+    data = payload.model_dump(exclude={"owner", "publish"})
+    item = create(owner, data, actor=actor, publish=payload.publish)
+    return Status(201, to_json(item))
+
+
 @router.get(
     "/technologies",
     response={200: TechnologyPage, **ERRORS},
@@ -183,11 +193,7 @@ def get_technology(request, item_id: str):
     ),
 )
 def post_technology(request, payload: TechnologyIn):
-    actor = caller_with_scope(request, WRITE_SCOPE)
-    owner = _owner(actor, payload.owner, technologies=True)
-    data = payload.model_dump(exclude={"owner", "publish"})
-    item = services.create_technology(owner, data, actor=actor, publish=payload.publish)
-    return Status(201, technology_json(item))
+    return _create(request, payload, services.create_technology, technology_json, technologies=True)
 
 
 @router.get(
@@ -224,11 +230,7 @@ def get_product(request, item_id: str):
     ),
 )
 def post_product(request, payload: ProductIn):
-    actor = caller_with_scope(request, WRITE_SCOPE)
-    owner = _owner(actor, payload.owner, technologies=False)
-    data = payload.model_dump(exclude={"owner", "publish"})
-    item = services.create_product(owner, data, actor=actor, publish=payload.publish)
-    return Status(201, product_json(item))
+    return _create(request, payload, services.create_product, product_json, technologies=False)
 
 
 @router.post(
