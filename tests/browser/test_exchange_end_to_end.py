@@ -73,9 +73,10 @@ class Market:
         from tests.exchange.catalogue_factories import (
             CompanyFactory,
             CorporationFactory,
-            ProductFactory,
             UniversityFactory,
+            bakery_ovens,
             person_of,
+            warehouse_drone,
         )
 
         corporation = CorporationFactory(
@@ -88,34 +89,14 @@ class Market:
             description_ru="Беспилотные летательные аппараты для складов: LiDAR, навигация без GPS.",
             description_en="Drones for warehouses: LiDAR, navigation without GPS.",
         )
-        drone = ProductFactory(
-            owner=startup,
-            language="ru",
-            title="Беспилотник для инвентаризации складов",
-            summary="Беспилотники считают товар на стеллажах ночью, LiDAR-навигация.",
-            title_translated="Warehouse inventory drone",
-            summary_translated="Drones count stock on racks at night with LiDAR navigation.",
-            description="Навигация внутри помещений без GPS.",
-            priority_areas=["transport"],
-            trl=7,
-        )
+        drone = warehouse_drone(startup)
         bakery = CompanyFactory(
             name_ru="ООО «Пекарня»",
             name_en="Bakery LLC",
             description_ru="Выпечка хлеба и булочек.",
             description_en="Bread and buns.",
         )
-        ovens = ProductFactory(
-            owner=bakery,
-            language="en",
-            title="Bakery ovens",
-            summary="Industrial ovens for bread.",
-            title_translated="Печи для хлеба",
-            summary_translated="Промышленные печи.",
-            description="Ovens.",
-            priority_areas=["manufacturing"],
-            trl=9,
-        )
+        ovens = bakery_ovens(bakery, trl=9)
         university = UniversityFactory(description_ru="Исследования материалов.")
         licensee = CompanyFactory(
             name_ru="ООО «Водоочистка»",

@@ -93,6 +93,36 @@ class ProductFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
+def warehouse_drone(owner, **fields):
+    """The drone maker's product, the one that answers a warehouse inventory challenge (shares
+    its words, the transport area and TRL 7), in Russian with its English translation."""
+    values = {
+        "language": "ru",
+        "title": "Беспилотник для инвентаризации складов",
+        "summary": "Беспилотники считают товар на стеллажах ночью, LiDAR-навигация.",
+        "title_translated": "Warehouse inventory drone",
+        "summary_translated": "Drones count stock on racks at night with LiDAR navigation.",
+        "description": "Навигация внутри помещений без GPS.",
+        "priority_areas": ["transport"],
+        "trl": 7,
+    }
+    return ProductFactory(owner=owner, **{**values, **fields})
+
+
+def bakery_ovens(owner, **fields):
+    """A bakery's product that shares nothing with drones or warehouses."""
+    values = {
+        "language": "en",
+        "title": "Bakery ovens",
+        "summary": "Industrial ovens for bread.",
+        "title_translated": "Печи для хлеба",
+        "summary_translated": "Промышленные печи.",
+        "description": "Ovens.",
+        "priority_areas": ["manufacturing"],
+    }
+    return ProductFactory(owner=owner, **{**values, **fields})
+
+
 class DraftProductFactory(ProductFactory):
     status = "draft"
     published_at = None

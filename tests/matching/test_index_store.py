@@ -14,18 +14,9 @@ from innocluster.matching.engine import MatchIndex, MatchQuery
 from innocluster.matching.models import MatchDocument
 from innocluster.matching.text import analyse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index")]
 
 KINDS = frozenset({"organisation", "product", "technology", "challenge"})
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index(settings, tmp_path):
-    settings.MATCHING_POLL_SECONDS = 0
-    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
-    index_store.reset_for_tests()
-    yield
-    index_store.reset_for_tests()
 
 
 def document(title: str, text: str = "", **fields) -> MatchDocument:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from innocluster.matching import index_store, indexing, services
+from innocluster.matching import indexing, services
 from tests.accounts.factories import FundOperatorFactory, UserFactory
 from tests.exchange.catalogue_factories import (
     CompanyFactory,
@@ -16,21 +16,14 @@ from tests.exchange.catalogue_factories import (
     ProductFactory,
     TechnologyOfferFactory,
     UniversityFactory,
+    bakery_ovens,
     person_of,
+    warehouse_drone,
 )
 from tests.exchange.factories import ChallengeFactory, NdaChallengeFactory
 from tests.registry.factories import OrganisationRoleFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index(settings, tmp_path):
-    settings.MATCHING_POLL_SECONDS = 0
-    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
-    index_store.reset_for_tests()
-    yield
-    index_store.reset_for_tests()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index")]
 
 
 def indexed(*objects):
@@ -57,17 +50,7 @@ def market():
         name_ru="ООО «Складские дроны»",
         description_ru="Беспилотный летательный аппарат для складов: LiDAR и навигация без GPS.",
     )
-    drone_product = ProductFactory(
-        owner=drone_maker,
-        language="ru",
-        title="Беспилотник для инвентаризации складов",
-        summary="Беспилотники считают товар на стеллажах ночью, LiDAR-навигация.",
-        title_translated="Warehouse inventory drone",
-        summary_translated="Drones count stock on racks at night with LiDAR navigation.",
-        description="Навигация внутри помещений без GPS.",
-        priority_areas=["transport"],
-        trl=7,
-    )
+    drone_product = warehouse_drone(drone_maker)
     early_prototype = ProductFactory(
         owner=CompanyFactory(name_ru="ООО «Прототип»"),
         language="en",
@@ -79,15 +62,7 @@ def market():
         priority_areas=["ict"],
         trl=3,
     )
-    unrelated = ProductFactory(
-        owner=CompanyFactory(name_ru="ООО «Пекарня»"),
-        title="Bakery ovens",
-        summary="Industrial ovens for bread.",
-        title_translated="Печи для хлеба",
-        summary_translated="Промышленные печи.",
-        description="Ovens.",
-        priority_areas=["manufacturing"],
-    )
+    unrelated = bakery_ovens(CompanyFactory(name_ru="ООО «Пекарня»"))
     indexed(
         corporation,
         challenge,
