@@ -13,22 +13,12 @@ from django.utils.translation import gettext as _
 from innocluster.accounts.models import ApiToken
 from innocluster.documents.permissions import MANAGING_ROLES, acts_for, is_person
 from innocluster.registry.choices import ADMITTED_STATUSES, OrganisationKind
-from innocluster.registry.models import Organisation, OrganisationRole
+from innocluster.registry.models import Organisation
+
+from .permissions import organisation_ids
 
 # The kinds of organisation that offer technologies for transfer.
 TECHNOLOGY_OWNER_KINDS = (OrganisationKind.UNIVERSITY, OrganisationKind.RESEARCH_INSTITUTE)
-
-
-def organisation_ids(actor, roles=None) -> set:
-    """The organisations ``actor`` belongs to (any role, or one of ``roles``); a token's own."""
-    if isinstance(actor, ApiToken):
-        return {actor.organisation_id} if actor.is_active else set()
-    if not is_person(actor):
-        return set()
-    rows = OrganisationRole.objects.filter(user=actor)
-    if roles is not None:
-        rows = rows.filter(role__in=list(roles))
-    return set(rows.values_list("organisation_id", flat=True))
 
 
 def acting_organisations(actor) -> list[Organisation]:
