@@ -9,9 +9,10 @@ from functools import partial
 from django.utils.translation import gettext as _
 
 from innocluster.core.audit import record_event
-from innocluster.core.errors import FieldError, NotPermitted, ValidationFailed
+from innocluster.core.errors import Conflict, FieldError, NotPermitted, ValidationFailed
 from innocluster.core.text import clean_text
 
+from .. import workflows
 from ..permissions import acting_organisations
 
 # One line of text (titles, names); multiline is the default of clean_text.
@@ -22,6 +23,24 @@ def permit(result: tuple[bool, str]) -> None:
     allowed, reason = result
     if not allowed:
         raise NotPermitted(reason)
+
+
+def checked_transition(table, locked, action: str, actor, refusal: str):
+    """The row of ``table`` (workflows) that moves ``locked`` by ``action``, once ``actor`` may
+    take it and its guard holds. ``refusal`` says that the state has no such move (with
+    ``%(state)s`` and ``%(action)s``): ``Conflict`` ``invalid_transition``; a failed guard is
+    ``Conflict`` ``guard_failed``; a refused permission ``NotPermitted``."""
+    transition = workflows.find(table, locked.status, action)
+    if transition is None:
+        raise Conflict(
+            refusal % {"state": locked.get_status_display(), "action": str(action)[:40]},
+            code="invalid_transition",
+        )
+    permit(transition.permission(actor, locked))
+    allowed, reason = transition.guard(locked)
+    if not allowed:
+        raise Conflict(reason, code="guard_failed")
+    return transition
 
 
 def acting_organisation(actor, organisation_id=None, *, field: str = "owner"):

@@ -26,7 +26,7 @@ from ..choices import ChallengeOutcome, ChallengeStatus, Language, OwnerOffer, V
 from ..models import Challenge, NdaAcceptance
 from ..permissions import may_act_for, may_manage_challenge
 from ..selectors import may_see_challenge
-from .acting import acting_organisation, audit, line, permit
+from .acting import acting_organisation, audit, checked_transition, line, permit
 
 # The fields an owner writes (the form, the API), in the order their errors are listed.
 FIELDS = (
@@ -370,17 +370,13 @@ def move_challenge(
     permit(may_manage_challenge(actor, challenge))
     with transaction.atomic():
         locked = _lock(challenge)
-        transition = workflows.find(workflows.CHALLENGE_TRANSITIONS, locked.status, action)
-        if transition is None:
-            raise Conflict(
-                _("A challenge in state “%(state)s” cannot be moved by “%(action)s”.")
-                % {"state": locked.get_status_display(), "action": str(action)[:40]},
-                code="invalid_transition",
-            )
-        permit(transition.permission(actor, locked))
-        allowed, reason = transition.guard(locked)
-        if not allowed:
-            raise Conflict(reason, code="guard_failed")
+        transition = checked_transition(
+            workflows.CHALLENGE_TRANSITIONS,
+            locked,
+            action,
+            actor,
+            _("A challenge in state “%(state)s” cannot be moved by “%(action)s”."),
+        )
         errors: list[FieldError] = []
         before = {"status": locked.status, "deadline": locked.deadline}
         after: dict = {"status": transition.target}

@@ -22,7 +22,7 @@ from ..choices import ChallengeStatus, SolutionStatus, Visibility
 from ..models import NdaAcceptance, Solution, SolutionAttachment, SolutionMessage
 from ..permissions import may_post_message, may_respond, may_withdraw_solution, messaging_side
 from ..selectors import may_see_challenge, side_of
-from .acting import acting_organisation, audit, line, permit
+from .acting import acting_organisation, audit, checked_transition, line, permit
 
 # Files a solution may carry: at most this many, each at most this big, of these types.
 MAX_ATTACHMENTS = 10
@@ -251,17 +251,13 @@ def move_solution(solution: Solution, action: str, actor, *, feedback: str = "")
         raise NotFound()
     with transaction.atomic():
         locked = _lock(solution)
-        transition = workflows.find(workflows.SOLUTION_TRANSITIONS, locked.status, action)
-        if transition is None:
-            raise Conflict(
-                _("A solution in state “%(state)s” cannot be moved by “%(action)s”.")
-                % {"state": locked.get_status_display(), "action": str(action)[:40]},
-                code="invalid_transition",
-            )
-        permit(transition.permission(actor, locked))
-        allowed, reason = transition.guard(locked)
-        if not allowed:
-            raise Conflict(reason, code="guard_failed")
+        transition = checked_transition(
+            workflows.SOLUTION_TRANSITIONS,
+            locked,
+            action,
+            actor,
+            _("A solution in state “%(state)s” cannot be moved by “%(action)s”."),
+        )
         errors: list[FieldError] = []
         if "feedback" in transition.needs:
             feedback = clean_text(errors, "feedback", feedback, max_length=5000)
