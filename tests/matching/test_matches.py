@@ -354,3 +354,18 @@ def test_the_matches_api_needs_the_read_scope_of_a_token(market, client):
     assert refused.status_code == 403 and refused.json()["code"] == "missing_scope"
     allowed = client.get(path, HTTP_AUTHORIZATION=f"Bearer {reader}")
     assert allowed.status_code == 200 and allowed.json()["candidates"]
+
+
+def test_the_challenge_page_shows_the_best_of_each_kind(market, client):
+    client.force_login(market["owner"])
+    page = client.get(reverse("matching:challenge", args=[market["challenge"].pk]))
+    groups = {
+        key: [c.object_id for c in candidates] for key, _h, candidates in page.context["groups"]
+    }
+    assert list(groups) == ["organisation", "product", "technology"]
+    assert str(market["drone_maker"].pk) in groups["organisation"]
+    assert str(market["drone_product"].pk) in groups["product"]
+    one_kind = client.get(
+        reverse("matching:challenge", args=[market["challenge"].pk]), {"kind": "product"}
+    )
+    assert {c.kind for c in one_kind.context["candidates"]} == {"product"}

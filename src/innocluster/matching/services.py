@@ -42,12 +42,17 @@ GROUP_HEADINGS = {
     "customer": gettext_lazy("Customer: a corporation or city body"),
     "company": gettext_lazy("Company: an SME or startup"),
     "science": gettext_lazy("Science: a university or research institute"),
+    "organisation": gettext_lazy("Companies and organisations"),
+    "product": gettext_lazy("Products and services"),
+    "technology": gettext_lazy("Technology offers"),
 }
 MAX_LIMIT = 100
 # What could answer a challenge.
 CHALLENGE_ANSWER_KINDS = frozenset(
     {DocumentKind.ORGANISATION, DocumentKind.PRODUCT, DocumentKind.TECHNOLOGY}
 )
+# The order the challenge's page shows them in.
+CHALLENGE_ANSWER_ORDER = (DocumentKind.ORGANISATION, DocumentKind.PRODUCT, DocumentKind.TECHNOLOGY)
 # Challenges a company could still answer, and items still on offer.
 OPEN_CHALLENGE_STATUSES = frozenset({"open"})
 # The three complementary roles of a consortium for a project idea (registry kinds of each).
@@ -207,6 +212,17 @@ def matches_for_challenge(actor, challenge, *, kind: str | None = None, limit=DE
     kinds = {kind} if kind else None
     query = challenge_query(actor, challenge, kinds)
     return _run(query, limit, trl_min=challenge.trl_min)
+
+
+def matches_for_challenge_by_kind(actor, challenge, *, limit=10) -> dict[str, list[Candidate]]:
+    """The best ``limit`` of each kind that could answer the challenge, by kind."""
+    check_may_match_for(actor, challenge.owner)
+    check_limit(limit)
+    results = {}
+    for kind in CHALLENGE_ANSWER_ORDER:
+        query = challenge_query(actor, challenge, {kind})
+        results[str(kind)] = _run(query, limit, trl_min=challenge.trl_min)
+    return results
 
 
 # --- for a technology offer or a product ------------------------------------------------------

@@ -37,20 +37,22 @@ def _organisation(user, pk):
 @require_safe
 @signed_in
 def challenge_matches(request, challenge_id):
-    """Companies, products and technologies for one challenge, filtered by kind."""
+    """Candidates for one challenge: the best of each kind side by side (companies would
+    otherwise sit below products, which state a TRL and so earn its evidence), or one kind's
+    ranked list."""
     from innocluster.exchange.selectors import challenge_for
 
     challenge = _owned(challenge_for, challenge_id, request.user)
     kind = request.GET.get("kind", "")
     if kind not in services.CHALLENGE_ANSWER_KINDS:
         kind = ""
-    candidates = services.matches_for_challenge(request.user, challenge, kind=kind or None)
-    kinds = [(code, DocumentKind(code).label) for code in sorted(services.CHALLENGE_ANSWER_KINDS)]
-    return render(
-        request,
-        "matching/challenge.html",
-        {"challenge": challenge, "candidates": candidates, "kind": kind, "kinds": kinds},
-    )
+    kinds = [(code, DocumentKind(code).label) for code in services.CHALLENGE_ANSWER_ORDER]
+    context = {"challenge": challenge, "kind": kind, "kinds": kinds}
+    if kind:
+        context["candidates"] = services.matches_for_challenge(request.user, challenge, kind=kind)
+    else:
+        context["groups"] = _groups(services.matches_for_challenge_by_kind(request.user, challenge))
+    return render(request, "matching/challenge.html", context)
 
 
 def _item_page(request, find, item_id, match):
