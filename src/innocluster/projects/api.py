@@ -264,7 +264,9 @@ def accept_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID):
     auth=ANY_AUTH,
     summary="Return a submitted report to the lead, with reasons",
 )
-def return_report(request, project_id: uuid.UUID, milestone_id: uuid.UUID, payload: ProjectReasonIn):
+def return_report(
+    request, project_id: uuid.UUID, milestone_id: uuid.UUID, payload: ProjectReasonIn
+):
     user = _staff(request)
     project = _found(request, project_id)
     services.return_report(
