@@ -34,3 +34,22 @@ def test_the_daily_round_reminds_the_lead_of_an_overdue_report(
 
     worker.enqueue_periodic_tasks()  # the same day: nothing more
     assert reminders.count() == 1
+
+
+def test_the_daily_round_catches_the_search_index_up_with_bulk_writes(monkeypatch, settings):
+    """A bulk insert fires no signals; the next day's round finds the organisation and writes
+    a matching snapshot a new process can load."""
+    from innocluster.core.management.commands import worker
+    from innocluster.matching import index_store
+    from innocluster.matching.models import MatchDocument
+    from innocluster.registry.models import Organisation
+    from tests.registry.factories import MemberOrganisationFactory
+
+    template = MemberOrganisationFactory.build()
+    Organisation.objects.bulk_create([template])
+    assert not MatchDocument.objects.filter(object_id=template.pk).exists()
+
+    monkeypatch.setattr(worker, "_last_run", {})
+    worker.enqueue_periodic_tasks()
+    assert MatchDocument.objects.filter(object_id=template.pk, removed=False).exists()
+    assert index_store.snapshot_path().exists()

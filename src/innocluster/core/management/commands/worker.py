@@ -1,7 +1,8 @@
 """``innocluster worker``: runs background tasks from the database queue (django-tasks-db), and
 enqueues the periodic ones: the transparency log's tree-head signing every
 ``LOG_TREE_HEAD_INTERVAL`` seconds (default 300; 0 turns it off), and once a day the rebuild of
-the navigator subscribers' profiles from the registry."""
+the navigator subscribers' profiles from the registry, the overdue-report reminders and the
+rebuild of the search documents and the matching index's snapshot."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def enqueue_periodic_tasks() -> None:
     sign_log_tree_head.enqueue()
     _once_a_day("navigator-profiles", _refresh_navigator_profiles)
     _once_a_day("overdue-reports", _remind_overdue_reports)
+    _once_a_day("search-and-matching-indexes", _rebuild_matching_indexes)
 
 
 def _refresh_navigator_profiles() -> None:
@@ -42,6 +44,13 @@ def _remind_overdue_reports() -> None:
     from innocluster.projects.tasks import remind_overdue_reports
 
     remind_overdue_reports.enqueue()
+
+
+def _rebuild_matching_indexes() -> None:
+    """The search documents caught up with bulk writes, and a fresh matching snapshot."""
+    from innocluster.matching.tasks import rebuild_indexes
+
+    rebuild_indexes.enqueue()
 
 
 def _once_a_day(name: str, enqueue) -> None:

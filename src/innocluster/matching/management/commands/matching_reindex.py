@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from innocluster.matching import indexing
+from innocluster.matching import index_store, indexing
 
 
 def reindex(stdout, batch: int = indexing.DEFAULT_BATCH) -> indexing.ReindexResult:
-    """Rebuild every document, then the matcher's index when the matcher is installed; report
-    both on ``stdout`` (used by this command and by ``innocluster demo``)."""
+    """Rebuild every document, then the matcher's index and its snapshot; report both on
+    ``stdout`` (used by this command and by ``innocluster demo``)."""
     result = indexing.reindex_all(batch=batch)
     parts = ", ".join(
         f"{kind} {result.live[kind]} ({result.written[kind]} written, "
@@ -17,16 +17,7 @@ def reindex(stdout, batch: int = indexing.DEFAULT_BATCH) -> indexing.ReindexResu
     stdout.write(f"Search index: {result.total} documents in {result.seconds:.1f} s: {parts}.")
     if result.deleted:
         stdout.write(f"Search index: {result.deleted} long-removed documents deleted.")
-    try:
-        from innocluster.matching import index_store
-    except ImportError:
-        stdout.write("Matching index: the matcher is not installed, skipped.")
-        return result
-    rebuild = getattr(index_store, "rebuild_index", None)
-    if rebuild is None:
-        stdout.write("Matching index: the matcher has no rebuild_index yet, skipped.")
-        return result
-    index = rebuild()
+    index = index_store.rebuild_index()
     stdout.write(f"Matching index: rebuilt with {len(index)} items.")
     return result
 
