@@ -637,15 +637,15 @@ def markdown(results: dict) -> list[str]:
             "### Edits through the database",
             "",
             f"{first['docs']:,} `MatchDocument` rows (the quality corpus's items) in a throwaway "
-            "database; `index_store.get_index()` builds the process's index from them (and "
-            "writes its snapshot), then an edit is saved through the ORM (`doc.save()`, a new "
+            "database; `index_store.get_index()` builds the process's index from them (no "
+            "snapshot yet), then an edit is saved through the ORM (`doc.save()`, a new "
             "word in its terms) and `get_index().search` is polled every 20 ms until the edited "
             "item comes back (the index polls the table at most once a second). Each edit is "
             "undone the same way before the next.",
             "",
             "| measure | " + " | ".join(names.get(n, n) for n in dbs) + " |",
             "|---|" + "---|" * len(dbs),
-            "| first `get_index()` (build from the table + snapshot) | "
+            "| first `get_index()` (a build from the table) | "
             + " | ".join(f"{d['first_get_index_s']:.1f} s" for d in dbs.values())
             + " |",
             "| next `get_index()` | "
