@@ -55,6 +55,34 @@ def test_answering_with_files(challenge):
     assert "attachment" in download["Content-Disposition"]
 
 
+def test_the_responder_adds_files_until_the_owner_decides(challenge):
+    solution = SolutionFactory(challenge=challenge)
+    responder = login(person_of(solution.responder, "editor"))
+    url = f"/exchange/challenges/solutions/{solution.pk}/files/"
+    page = text(responder.get(f"/exchange/challenges/solutions/{solution.pk}/"))
+    assert f'action="{url}"' in page
+    added = responder.post(url, {"files": [SimpleUploadedFile("pilot-plan.pdf", b"%PDF-1.4 p")]})
+    assert added.status_code == 302
+    assert list(solution.attachments.values_list("filename", flat=True)) == ["pilot-plan.pdf"]
+    # Nothing chosen, or a file of a type not taken: named next to the field, nothing stored.
+    for files in ([], [SimpleUploadedFile("run.exe", b"MZ")]):
+        refused = responder.post(url, {"files": files})
+        assert refused.status_code == 422 and 'id="id_files_error"' in text(refused)
+    assert solution.attachments.count() == 1
+    # The owner's side and strangers cannot add files to someone's solution.
+    assert login(person_of(challenge.owner)).post(url, {"files": []}).status_code in (403, 404)
+    stranger = login(person_of(MemberOrganisationFactory()))
+    assert stranger.post(url, {"files": [SimpleUploadedFile("x.pdf", b"%PDF")]}).status_code == 404
+    # Once decided, no more files.
+    solution.status = "declined"
+    solution.save()
+    assert f'action="{url}"' not in text(
+        responder.get(f"/exchange/challenges/solutions/{solution.pk}/")
+    )
+    late = responder.post(url, {"files": [SimpleUploadedFile("late.pdf", b"%PDF-1.4 l")]})
+    assert late.status_code == 403 and solution.attachments.count() == 1
+
+
 def test_a_bad_file_is_named_next_to_the_field(challenge):
     client = login(person_of(MemberOrganisationFactory(), "editor"))
     response = client.post(

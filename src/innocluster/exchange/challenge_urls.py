@@ -23,6 +23,7 @@ urlpatterns = [
         "solutions/<uuid:solution_id>/withdraw/", views.solution_withdraw, name="solution_withdraw"
     ),
     path("solutions/<uuid:solution_id>/messages/", views.solution_message, name="solution_message"),
+    path("solutions/<uuid:solution_id>/files/", views.solution_files, name="solution_files"),
     path(
         "solutions/<uuid:solution_id>/files/<uuid:attachment_id>/",
         views.solution_file,

@@ -26,6 +26,7 @@ from .forms import (
     ChallengeForm,
     ChallengeMoveForm,
     MessageForm,
+    MoreFilesForm,
     NdaForm,
     SolutionForm,
     SolutionMoveForm,
@@ -181,7 +182,15 @@ def _form_page(request, form, refusal, challenge=None, status=200):
 
 
 def _resolve(form):
-    return lambda field: (form, field if field in form.fields else None)
+    """Where a service's refusal of ``field`` goes on ``form``: its own field, the file field
+    for the services' ``attachments`` and ``attachments[i]``, else the form as a whole."""
+
+    def resolve(field):
+        if field.startswith("attachments") and "files" in form.fields:
+            return form, "files"
+        return form, field if field in form.fields else None
+
+    return resolve
 
 
 @signed_in
@@ -514,13 +523,7 @@ def challenge_respond(request, challenge_id):
                     responder=form.cleaned_data.get("responder") or None,
                 )
             except DomainError as error:
-
-                def resolve(field):
-                    if field.startswith("attachments"):
-                        return form, "files"
-                    return form, field if field in form.fields else None
-
-                refusal = Refusal(error, resolve)
+                refusal = Refusal(error, _resolve(form))
             else:
                 messages.success(request, _("Your solution is sent to the challenge's owner."))
                 return redirect("exchange:solution", solution_id=solution.pk)
@@ -570,6 +573,7 @@ def _solution_context(request, solution) -> dict:
         "move_form": SolutionMoveForm(),
         "moves": workflows.available(workflows.SOLUTION_TRANSITIONS, request.user, solution),
         "may_withdraw": may_withdraw_solution(request.user, solution)[0],
+        "files_form": MoreFilesForm(),
         "challenge_moves": [],
     }
     if is_owner and solution.status == SolutionStatus.ACCEPTED:
@@ -638,6 +642,28 @@ def solution_withdraw(request, solution_id):
         return _solution_refused(request, solution, error, SolutionMoveForm(), "move_form")
     messages.success(request, _("Your solution is withdrawn."))
     return redirect("exchange:solution", solution_id=solution.pk)
+
+
+@signed_in
+@private
+def solution_files(request, solution_id):
+    """The responder adds files to a solution the owner has not decided on yet."""
+    if (refused := _methods(request, ("POST",))) is not None:
+        return refused
+    solution = selectors.solution_for(request.user, solution_id)
+    form = MoreFilesForm(request.POST, request.FILES)
+    try:
+        uploads = form.files.getlist("files")
+        services.add_attachments(
+            solution, read_files(uploads, services.MAX_ATTACHMENT_BYTES), request.user
+        )
+    except NotFound:
+        raise Http404 from None  # the owner's side may read the solution, not add to it
+    except DomainError as error:
+        form.is_valid()
+        return _solution_refused(request, solution, error, form, "files_form")
+    messages.success(request, _("The files are attached."))
+    return redirect(f"{reverse('exchange:solution', args=[solution.pk])}#files-heading")
 
 
 @signed_in

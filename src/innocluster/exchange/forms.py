@@ -201,6 +201,16 @@ class SolutionForm(forms.Form):
         }
 
 
+class MoreFilesForm(forms.Form):
+    """More files for a solution the owner has not decided on yet."""
+
+    files = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = SolutionForm().fields["files"].help_text
+
+
 def read_files(uploads, limit: int) -> list[tuple[str, bytes]]:
     """Uploaded files as (name, bytes), each read up to ``limit + 1`` bytes (enough for the
     service to refuse a file that is too large without reading all of it)."""

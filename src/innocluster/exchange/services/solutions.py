@@ -199,6 +199,10 @@ def add_attachments(solution: Solution, files, actor) -> list[SolutionAttachment
         raise NotFound()
     permit(may_withdraw_solution(actor, solution))
     checked = _check_files(files)
+    if not checked:
+        raise ValidationFailed(
+            [FieldError("attachments", _("This field is required."), "required")]
+        )
     with transaction.atomic():
         locked = _lock(solution)
         if locked.attachments.count() + len(checked) > MAX_ATTACHMENTS:
