@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from innocluster.registry.models import PriorityArea
-
 
 def supporting_reason(code: str) -> str:
     return {
@@ -46,14 +44,3 @@ def trl_verdict(verdict: str, *, trl_value: int | None, trl_min: int | None) -> 
     if trl_value:
         return _("TRL %(value)s") % {"value": trl_value}
     return ""
-
-
-def area_names(codes) -> dict[str, str]:
-    """Priority-area names in the active language, by code."""
-    from django.utils.translation import get_language
-
-    english = (get_language() or "ru").startswith("en")
-    return {
-        area.code: (area.name_en or area.name_ru) if english else area.name_ru
-        for area in PriorityArea.objects.filter(code__in=list(codes))
-    }

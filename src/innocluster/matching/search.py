@@ -41,7 +41,6 @@ ids, those rows, their owners' names.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -55,6 +54,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from innocluster.registry.areas import PRIORITY_AREA_CODES
 
 from .choices import Audience, DocumentKind
 from .models import MatchDocument
@@ -167,19 +168,10 @@ def audiences_for(actor) -> frozenset[str]:
 FACETS = ("kind", "area", "trl", "status", "language", "owner_kind")
 
 
-def _area_names() -> dict[str, tuple[str, str]]:
-    from innocluster.registry.areas import PRIORITY_AREAS_FILE
-
-    rows = json.loads(PRIORITY_AREAS_FILE.read_text(encoding="utf-8"))
-    return {row["code"]: (row["name_ru"], row.get("name_en") or row["name_ru"]) for row in rows}
-
-
-_AREAS = _area_names()
-
-
 def area_label(code: str) -> str:
-    ru, en = _AREAS.get(code, (code, code))
-    return en if (get_language() or "ru").startswith("en") else ru
+    from innocluster.programmes.selectors import AREA_LABELS
+
+    return str(AREA_LABELS.get(code, code))
 
 
 def _status_choices():
@@ -201,7 +193,7 @@ def facet_choices() -> dict[str, list[tuple[str, object]]]:
 
     return {
         "kind": list(DocumentKind.choices),
-        "area": [(code, area_label(code)) for code in _AREAS],
+        "area": [(code, area_label(code)) for code in PRIORITY_AREA_CODES],
         "trl": [(str(level), _("TRL %(level)s") % {"level": level}) for level in range(1, 10)],
         "status": _status_choices(),
         "language": list(Language.choices),

@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy
 
 from innocluster.core.errors import NotPermitted, ValidationFailed
 from innocluster.documents.permissions import acts_for
+from innocluster.programmes.selectors import area_labels
 from innocluster.registry.choices import OrganisationKind, OrgRole
 from innocluster.registry.models import Organisation, OrganisationRole
 
 from .choices import DocumentKind
 from .engine import Match, MatchQuery
 from .index_store import get_index
-from .reasons import against_reason, area_names, supporting_reason, trl_verdict
+from .reasons import against_reason, supporting_reason, trl_verdict
 from .search import audiences_for
 
 DEFAULT_LIMIT = 20
@@ -409,7 +410,6 @@ def present(matches: list[Match], *, trl_min: int | None = None) -> list[Candida
             pk__in={match.owner_id for match in matches}
         ).values_list("pk", "name_ru", "name_en")
     }
-    areas = area_names({code for match in matches for code in match.explanation.shared_areas})
     from django.utils.translation import get_language
 
     english = (get_language() or "ru").startswith("en")
@@ -429,7 +429,7 @@ def present(matches: list[Match], *, trl_min: int | None = None) -> list[Candida
                 owner_name=(name_en or name_ru) if english else name_ru,
                 owner_url=item_url(DocumentKind.ORGANISATION, match.owner_id),
                 shared_terms=list(explanation.shared_terms),
-                shared_areas=[areas.get(code, code) for code in explanation.shared_areas],
+                shared_areas=area_labels(explanation.shared_areas),
                 shared_area_codes=list(explanation.shared_areas),
                 trl=explanation.trl,
                 trl_value=explanation.trl_value,
