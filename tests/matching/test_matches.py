@@ -369,3 +369,20 @@ def test_the_challenge_page_shows_the_best_of_each_kind(market, client):
         reverse("matching:challenge", args=[market["challenge"].pk]), {"kind": "product"}
     )
     assert {c.kind for c in one_kind.context["candidates"]} == {"product"}
+
+
+def test_the_challenge_page_reads_a_fixed_number_of_queries(
+    market, client, django_assert_max_num_queries
+):
+    client.force_login(market["owner"])
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("matching:challenge", args=[market["challenge"].pk]))
+    assert page.status_code == 200
+
+
+def test_the_matchers_area_bits_cover_every_priority_area():
+    """The bit order is saved in snapshots, so it is written out; a new area must be added."""
+    from innocluster.matching.ranking import AREA_CODES
+    from innocluster.registry.areas import PRIORITY_AREA_CODES
+
+    assert set(AREA_CODES) == set(PRIORITY_AREA_CODES)

@@ -13,10 +13,8 @@ the shared words shown in an explanation never quote it to anyone else.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,7 +28,7 @@ from .choices import DocumentKind
 from .engine import Match, MatchQuery
 from .index_store import get_index
 from .reasons import against_reason, supporting_reason, trl_verdict
-from .search import audiences_for
+from .search import audiences_for, item_url
 
 DEFAULT_LIMIT = 20
 # Headings of the lists the use cases return, by their keys.
@@ -219,11 +217,12 @@ def matches_for_challenge_by_kind(actor, challenge, *, limit=10) -> dict[str, li
     """The best ``limit`` of each kind that could answer the challenge, by kind."""
     check_may_match_for(actor, challenge.owner)
     check_limit(limit)
-    results = {}
-    for kind in CHALLENGE_ANSWER_ORDER:
-        query = challenge_query(actor, challenge, {kind})
-        results[str(kind)] = _run(query, limit, trl_min=challenge.trl_min)
-    return results
+    # One query's evidence (areas, partners, audiences) read once, asked of each kind.
+    query = challenge_query(actor, challenge)
+    return {
+        str(kind): _run(replace(query, kinds=frozenset({kind})), limit, trl_min=challenge.trl_min)
+        for kind in CHALLENGE_ANSWER_ORDER
+    }
 
 
 # --- for a technology offer or a product ------------------------------------------------------
@@ -352,6 +351,7 @@ def consortium_for_idea(
     check_limit(limit)
     own = _own_organisation(actor)
     evidence = _owner_evidence(own) if own is not None else {}
+    audiences = audiences_for(actor)
     results = {}
     for role, kinds in CONSORTIUM_ROLES.items():
         query = MatchQuery(
@@ -359,7 +359,7 @@ def consortium_for_idea(
             kinds=frozenset({DocumentKind.ORGANISATION}),
             areas=frozenset(areas),
             trl_min=trl_min,
-            audiences=audiences_for(actor),
+            audiences=audiences,
             org_kinds=kinds,
             **evidence,
         )
@@ -382,24 +382,6 @@ def _own_organisation(actor) -> Organisation | None:
 
 
 # --- presentation -----------------------------------------------------------------------------
-
-
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-def item_url(kind: str, object_id) -> str:
-    """The page of an indexed item."""
-    object_id = uuid.UUID(str(object_id))
-    return {
-        DocumentKind.ORGANISATION: lambda: _url("registry:detail", object_id),
-        DocumentKind.PRODUCT: lambda: _url("exchange:product", object_id),
-        DocumentKind.TECHNOLOGY: lambda: _url("exchange:technology", object_id),
-        DocumentKind.CHALLENGE: lambda: _url("exchange:challenge", object_id),
-    }[kind]()
 
 
 def present(matches: list[Match], *, trl_min: int | None = None) -> list[Candidate]:
