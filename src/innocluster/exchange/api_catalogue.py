@@ -23,7 +23,7 @@ from innocluster.registry.models import Organisation
 
 from . import catalogue_selectors as selectors
 from . import catalogue_services as services
-from .catalogue_permissions import TECHNOLOGY_OWNER_KINDS, acting_organisations
+from .catalogue_permissions import TECHNOLOGY_OWNER_KINDS
 from .catalogue_schemas import (
     InterestIn,
     InterestOut,
@@ -35,6 +35,7 @@ from .catalogue_schemas import (
     TechnologyPage,
 )
 from .models import Product, TechnologyOffer
+from .permissions import acting_organisations
 
 router = Router(tags=["exchange"])
 WRITE_SCOPE = "profile"

@@ -10,42 +10,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from innocluster.accounts.models import ApiToken
-from innocluster.documents.permissions import MANAGING_ROLES, acts_for, is_person
-from innocluster.registry.choices import ADMITTED_STATUSES, OrganisationKind
-from innocluster.registry.models import Organisation
+from innocluster.documents.permissions import acts_for
+from innocluster.registry.choices import OrganisationKind
 
-from .permissions import organisation_ids
+from .permissions import may_act_for, organisation_ids
 
 # The kinds of organisation that offer technologies for transfer.
 TECHNOLOGY_OWNER_KINDS = (OrganisationKind.UNIVERSITY, OrganisationKind.RESEARCH_INSTITUTE)
 
 
-def acting_organisations(actor) -> list[Organisation]:
-    """The admitted organisations ``actor`` acts for (owner, editor, signatory), by name."""
-    ids = organisation_ids(actor, MANAGING_ROLES)
-    if not ids:
-        return []
-    return list(
-        Organisation.objects.filter(pk__in=ids, status__in=ADMITTED_STATUSES).order_by(
-            "name_ru", "id"
-        )
-    )
-
-
-def _acts_for_admitted(actor, organisation) -> tuple[bool, str]:
-    if not (is_person(actor) or isinstance(actor, ApiToken)):
-        return False, _("Sign in first.")
-    if organisation is None or not acts_for(actor, organisation):
-        return False, _("Only the organisation's owners, editors and signatories may do this.")
-    if organisation.status not in ADMITTED_STATUSES:
-        return False, _("Only organisations admitted to the cluster may do this.")
-    return True, ""
-
-
 def may_offer_technology(actor, organisation) -> tuple[bool, str]:
     """A university's or research institute's people offer its technologies."""
-    allowed, reason = _acts_for_admitted(actor, organisation)
+    allowed, reason = may_act_for(actor, organisation)
     if not allowed:
         return allowed, reason
     if organisation.kind not in TECHNOLOGY_OWNER_KINDS:
@@ -58,7 +34,7 @@ def may_offer_technology(actor, organisation) -> tuple[bool, str]:
 
 def may_list_product(actor, organisation) -> tuple[bool, str]:
     """Any admitted member's people list its products and services."""
-    return _acts_for_admitted(actor, organisation)
+    return may_act_for(actor, organisation)
 
 
 def may_manage_item(actor, item) -> tuple[bool, str]:
@@ -75,7 +51,7 @@ def belongs_to_owner(actor, item) -> bool:
 
 def may_express_interest(actor, organisation, owner_id) -> tuple[bool, str]:
     """A person acting for an admitted organisation, other than the item's owner."""
-    allowed, reason = _acts_for_admitted(actor, organisation)
+    allowed, reason = may_act_for(actor, organisation)
     if not allowed:
         return allowed, reason
     if organisation.pk == owner_id:

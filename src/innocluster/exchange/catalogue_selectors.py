@@ -20,14 +20,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from innocluster.core.errors import FieldError
-from innocluster.documents.permissions import is_person
 from innocluster.registry.areas import PRIORITY_AREA_CODES
 from innocluster.registry.choices import ADMITTED_STATUSES
 
-from .catalogue_permissions import organisation_ids
 from .catalogue_services import parse_uuid
 from .choices import InterestTarget, IpKind, ListingStatus, PriceModel
 from .models import Challenge, ExpressionOfInterest, Product, TechnologyOffer
+from .permissions import is_fund_staff, organisation_ids
 
 PAGE_SIZE = 25
 ITEM_URLS = {
@@ -156,14 +155,10 @@ def apply_filter(queryset, chosen: CatalogueFilter):
 # --- listings ---------------------------------------------------------------------------------
 
 
-def _is_fund_staff(actor) -> bool:
-    return bool(is_person(actor) and actor.is_fund_staff)
-
-
 def _owner_shown_to(actor) -> Q | None:
     """Whose listings ``actor`` sees besides those of admitted owners: every owner for the
     Fund's staff (None: no condition), their own organisations for everyone else."""
-    if _is_fund_staff(actor):
+    if is_fund_staff(actor):
         return None
     condition = Q(owner__status__in=ADMITTED_STATUSES)
     ids = organisation_ids(actor) if actor is not None else set()
@@ -189,7 +184,7 @@ def visible(model, actor) -> QuerySet:
     for the Fund's staff), and their own organisations' listings, drafts included."""
     ids = organisation_ids(actor)
     condition = ~Q(status=ListingStatus.DRAFT)
-    if not _is_fund_staff(actor):
+    if not is_fund_staff(actor):
         condition &= Q(owner__status__in=ADMITTED_STATUSES)
     if ids:
         condition |= Q(owner_id__in=ids)

@@ -31,13 +31,12 @@ from . import catalogue_services as services
 from .catalogue_forms import InterestForm, ProductForm, TechnologyForm
 from .catalogue_permissions import (
     TECHNOLOGY_OWNER_KINDS,
-    acting_organisations,
     belongs_to_owner,
     may_manage_item,
 )
 from .choices import InterestTarget, ListingStatus
 from .models import Product, TechnologyOffer
-from .permissions import owner_not_admitted_reason
+from .permissions import acting_organisations, owner_not_admitted_reason
 
 
 @dataclass(frozen=True)

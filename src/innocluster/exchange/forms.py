@@ -27,10 +27,6 @@ def area_choices() -> list[tuple[str, str]]:
     return [(a.code, a.name) for a in PriorityArea.objects.all()]
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "") else None
-
-
 class ChallengeForm(forms.Form):
     """A challenge's fields, as its owner writes them (a draft may leave most empty)."""
 

@@ -53,14 +53,20 @@ def acting_organisations(actor) -> list[Organisation]:
     """The admitted organisations ``actor`` may act for on the exchange (post, answer, accept
     an NDA), by name."""
     ids = organisation_ids(actor, MANAGING_ROLES)
-    return list(Organisation.objects.filter(pk__in=ids, status__in=ADMITTED_STATUSES))
+    if not ids:
+        return []
+    return list(
+        Organisation.objects.filter(pk__in=ids, status__in=ADMITTED_STATUSES).order_by(
+            "name_ru", "id"
+        )
+    )
 
 
 def may_act_for(actor, organisation) -> tuple[bool, str]:
     """``actor`` acts for ``organisation`` and it is admitted to the cluster."""
     if not (is_person(actor) or isinstance(actor, ApiToken)):
         return False, _("Sign in first.")
-    if not acts_for(actor, organisation):
+    if organisation is None or not acts_for(actor, organisation):
         return False, _("Only the organisation's owners, editors and signatories may do this.")
     if organisation.status not in ADMITTED_STATUSES:
         return False, _("Only organisations admitted to the cluster may do this.")

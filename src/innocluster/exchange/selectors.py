@@ -21,12 +21,11 @@ from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from innocluster.accounts.models import ApiToken
 from innocluster.registry.choices import ADMITTED_STATUSES
 from innocluster.registry.models import Organisation
 
 from .choices import ChallengeStatus, SolutionStatus, Visibility
-from .models import PROTECTED_FIELDS, Challenge, NdaAcceptance, Solution
+from .models import Challenge, NdaAcceptance, Solution
 from .permissions import is_fund_staff, organisation_ids
 
 
@@ -109,12 +108,6 @@ def protected_text_visible_to(actor, challenge: Challenge) -> bool:
     if challenge.owner_id in viewer.org_ids:
         return True
     return challenge.pk in viewer.accepted()
-
-
-def protected_values(actor, challenge: Challenge) -> dict:
-    """The protected fields as ``actor`` may read them: the text, or None for each."""
-    visible = protected_text_visible_to(actor, challenge)
-    return {name: getattr(challenge, name) if visible else None for name in PROTECTED_FIELDS}
 
 
 def challenge_for(actor, challenge_id) -> Challenge:
@@ -229,10 +222,6 @@ def side_of(actor, solution: Solution):
     if solution.responder_id in ids:
         return solution.responder
     return None
-
-
-def is_api_token(actor) -> bool:
-    return isinstance(actor, ApiToken)
 
 
 def challenge_status_label(status: str) -> str:

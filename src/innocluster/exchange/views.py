@@ -10,19 +10,15 @@ from django.views.decorators.http import require_safe
 from . import catalogue_selectors as selectors
 from .catalogue_views import card
 from .choices import ChallengeStatus
-from .models import Challenge, Product, TechnologyOffer
+from .models import Product, TechnologyOffer
 
 LATEST = 5
 
 
 def _challenges(user):
     """The published challenges ``user`` may see, by the challenges' own rule."""
-    try:
-        from .selectors import visible_challenges
-    except ImportError:  # pragma: no cover - the challenges' reads not installed
-        return Challenge.objects.filter(
-            visibility__in=["public", "nda"], published_at__isnull=False
-        ).exclude(status=ChallengeStatus.DRAFT)
+    from .selectors import visible_challenges
+
     return visible_challenges(user).exclude(status=ChallengeStatus.DRAFT)
 
 
