@@ -54,6 +54,7 @@ from .choices import (
 )
 from .models import Challenge, ExpressionOfInterest, Product, TechnologyOffer
 from .permissions import acting_organisations
+from .services.acting import permit
 
 # --- the fields of a listing ------------------------------------------------------------------
 
@@ -273,18 +274,12 @@ def _audit(actor, action: str, item, *, before=None, after=None, summary: str = 
     )
 
 
-def _permit(result: tuple[bool, str]) -> None:
-    allowed, reason = result
-    if not allowed:
-        raise NotPermitted(reason)
-
-
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _create(model, owner: Organisation, data: dict, *, actor, permission, publish: bool):
-    _permit(permission(actor, owner))
+    permit(permission(actor, owner))
     with transaction.atomic():
         clean = _clean(model, data, creating=True)
         errors = _consistency(model, clean)
@@ -323,7 +318,7 @@ def _check_version(item, version) -> None:
 
 
 def _update(item, changes: dict, *, actor, version):
-    _permit(may_manage_item(actor, item))
+    permit(may_manage_item(actor, item))
     with transaction.atomic():
         item = _lock(item)
         _check_version(item, version)
@@ -359,7 +354,7 @@ def _update(item, changes: dict, *, actor, version):
 
 
 def _publish(item, *, actor):
-    _permit(may_manage_item(actor, item))
+    permit(may_manage_item(actor, item))
     with transaction.atomic():
         item = _lock(item)
         if item.status == ListingStatus.PUBLISHED:
@@ -384,7 +379,7 @@ def _publish(item, *, actor):
 
 
 def _archive(item, *, actor, reason: str = ""):
-    _permit(may_manage_item(actor, item))
+    permit(may_manage_item(actor, item))
     with transaction.atomic():
         item = _lock(item)
         if item.status == ListingStatus.ARCHIVED:
@@ -629,7 +624,7 @@ def express_interest(
     or ValidationFailed naming ``kind``, ``id``, ``message`` or ``organisation``."""
     item = interest_target(actor, kind, target_id)
     sender = _sender(actor, organisation, item)
-    _permit(may_express_interest(actor, sender, item.owner_id))
+    permit(may_express_interest(actor, sender, item.owner_id))
     errors: list[FieldError] = []
     message = clean_text(errors, "message", message, max_length=3000)
     if errors:
