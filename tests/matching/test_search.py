@@ -4,6 +4,7 @@ both languages, ranking, facets, filters, audiences, snippets and links."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils.translation import override
 
 from innocluster.matching import indexing
@@ -170,8 +171,7 @@ def test_links_lead_to_the_items_pages_or_nowhere_yet():
     [hit] = search(None, "", kinds=["organisation"]).hits
     assert hit.url == f"/registry/{org.pk}/"
     assert item_url("nothing", org.pk) == ""
-    url = item_url("challenge", org.pk)
-    assert url == "" or str(org.pk) in url
+    assert item_url("challenge", org.pk) == reverse("exchange:challenge", args=[org.pk])
 
 
 def test_pages_of_results():
@@ -208,8 +208,8 @@ ODD_QUERIES = [
 def test_odd_queries_never_fail(query):
     indexed(ProductFactory())
     results = search(None, query)
-    assert results.count >= 0
-    assert MatchDocument.objects.exists()
+    assert results.count in (0, 1) and len(results.hits) == results.count
+    assert MatchDocument.objects.count() == 1  # an injected statement did nothing
 
 
 def test_a_noun_finds_its_adjective_and_back():
