@@ -201,3 +201,31 @@ def test_a_side_no_longer_admitted_cannot_send_messages(status, challenge):
     assert SolutionMessage.objects.count() == 0
     owner = login(person_of(challenge.owner, "editor"))
     assert f'action="{base}messages/"' in text(owner.get(base))
+
+
+def test_the_pipeline_export_counts_each_solutions_files_and_messages(challenge):
+    import csv
+    import io
+
+    from innocluster.exchange.models import SolutionAttachment
+
+    busy = SolutionFactory(challenge=challenge)
+    quiet = SolutionFactory(challenge=challenge)
+    for n in range(2):
+        SolutionAttachment.objects.create(
+            solution=busy,
+            filename=f"f{n}.pdf",
+            media_type="application/pdf",
+            sha256="0" * 64,
+            size=1,
+        )
+    for n in range(3):
+        SolutionMessage.objects.create(
+            solution=busy, author_organisation=challenge.owner, body=f"m{n}"
+        )
+    client = login(person_of(challenge.owner))
+    response = client.get(f"/exchange/challenges/{challenge.pk}/solutions.csv")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(content), delimiter=";")}
+    assert (rows[str(busy.pk)]["attachments"], rows[str(busy.pk)]["messages"]) == ("2", "3")
+    assert (rows[str(quiet.pk)]["attachments"], rows[str(quiet.pk)]["messages"]) == ("0", "0")

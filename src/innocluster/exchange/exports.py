@@ -97,14 +97,23 @@ def challenge_rows(challenges, actor):
 
 
 def pipeline_rows(challenge):
-    from django.db.models import Count
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import SolutionAttachment, SolutionMessage
+
+    def count_of(model):
+        # A subquery each: two joined counts would multiply a solution's files by its messages.
+        rows = model.objects.filter(solution=OuterRef("pk")).order_by()
+        counted = rows.values("solution").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
     yield PIPELINE_COLUMNS
     solutions = (
         challenge.solutions.select_related("responder")
         .annotate(
-            attachment_count=Count("attachments", distinct=True),
-            message_count=Count("messages", distinct=True),
+            attachment_count=count_of(SolutionAttachment),
+            message_count=count_of(SolutionMessage),
         )
         .order_by("created_at")
     )
